@@ -1,0 +1,310 @@
+"""Typed bodies of requests, replies and pushes, and the registry that names them.
+
+A request type is registered with the role it needs (None: callable before
+login) and the type of its reply; the edge checks both for every command, so a
+role check can never be forgotten for a new command.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import msgspec
+
+from edge_server.contract.errors import ErrorCode, SwitchboardError
+
+
+class Role(enum.StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+_ROLE_RANK = {Role.AGENT: 0, Role.SUPERVISOR: 1, Role.ADMIN: 2}
+
+
+class AgentState(enum.StrEnum):
+    LOGGED_OUT = "logged_out"
+    READY = "ready"
+    NOT_READY = "not_ready"
+    ACW = "acw"  # after-call work
+
+
+class ReasonKind(enum.StrEnum):
+    NOT_READY = "not_ready"
+    WRAPUP = "wrapup"
+
+
+#: Reason the edge itself sets when a desktop goes silent.
+REASON_DISCONNECTED = "disconnected"
+#: Reason routing sets after too many missed offers.
+REASON_MISSED = "missed"
+
+
+class Message(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Base of every body; the registered name is its wire type."""
+
+
+# --- shared value types -------------------------------------------------------
+
+
+class ReasonCode(Message):
+    code: str
+    kind: ReasonKind
+    label_en: str
+    label_zh: str = ""
+
+
+class AgentStatus(Message):
+    username: str
+    display_name: str
+    team: str = ""
+    role: Role = Role.AGENT
+    state: AgentState = AgentState.LOGGED_OUT
+    reason: str = ""
+    since_ms: int = 0  # wall-clock epoch ms when the state began
+    connected: bool = False  # a desktop session is live (heartbeats arriving)
+
+
+class UserInfo(Message):
+    username: str
+    display_name: str
+    role: Role
+    disabled: bool = False
+    team: str = ""
+    languages: list[str] = []
+    skills: dict[str, int] = {}  # skill -> proficiency 1..5
+
+
+# --- session ------------------------------------------------------------------
+
+
+class Login(Message):
+    username: str
+    password: str
+    client_version: str = ""
+    sip_contact: str = ""  # where the gateway can reach this desktop's softphone
+    language: str = ""
+
+
+class Snapshot(Message):
+    """Everything a desktop needs to draw itself from nothing."""
+
+    me: AgentStatus
+    role: Role
+    reason_codes: list[ReasonCode] = []
+    seq: int = 0  # the session's push sequence this snapshot is current at
+    server_time_ms: int = 0
+
+
+class LoginOk(Message):
+    session_token: str  # secret; present it to resume after a reconnect or edge restart
+    snapshot: Snapshot
+    heartbeat_ms: int  # how often each side sends heartbeats
+    pub_port: int = 0  # TCP port of the edge's PUB socket on the same host (0: none)
+
+
+class Resume(Message):
+    session_token: str
+    last_seq: int  # last push seq the client processed
+
+
+class ResumeOk(Message):
+    replayed: int = 0  # pushes re-sent after this reply, in order
+    snapshot: Snapshot | None = None  # set when replay was impossible; seq restarts from it
+
+
+class Logout(Message):
+    pass
+
+
+class Ok(Message):
+    pass
+
+
+class GetSnapshot(Message):
+    pass
+
+
+class SetState(Message):
+    state: AgentState
+    reason: str = ""
+
+
+class ForceState(Message):
+    """Supervisor sets another agent's state."""
+
+    username: str
+    state: AgentState
+    reason: str = ""
+
+
+class ListAgents(Message):
+    pass
+
+
+class AgentList(Message):
+    agents: list[AgentStatus]
+
+
+# --- pushes -------------------------------------------------------------------
+
+
+class AgentStateChanged(Message):
+    """Pushed to the agent's own session and published on topic ``agent``."""
+
+    status: AgentStatus
+    by: str = ""  # username of a supervisor who forced it, "system", or "" for self
+
+
+class Kicked(Message):
+    """The session ended from the edge side (logged in elsewhere, disabled, forced out)."""
+
+    reason: str
+
+
+# --- admin --------------------------------------------------------------------
+
+
+class ListUsers(Message):
+    include_disabled: bool = True
+
+
+class UserList(Message):
+    users: list[UserInfo]
+
+
+class AddUser(Message):
+    username: str
+    display_name: str
+    password: str
+    role: Role = Role.AGENT
+    team: str = ""
+    languages: list[str] = []
+    skills: dict[str, int] = {}
+
+
+class SetUserDisabled(Message):
+    username: str
+    disabled: bool = True
+
+
+class SetPassword(Message):
+    username: str
+    password: str
+
+
+class ImportSite(Message):
+    toml_text: str
+
+
+class ImportResult(Message):
+    users: int = 0
+    skills: int = 0
+    queues: int = 0
+    reason_codes: int = 0
+    warnings: list[str] = []
+
+
+# --- registry -----------------------------------------------------------------
+
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    name: str
+    body: type[Message]
+    reply: type[Message]
+    role: Role | None  # None: allowed before login
+    idempotent: bool  # False: de-duplicated by (client id, request id)
+
+
+BODY_TYPES: dict[str, type[Message]] = {}
+TYPE_NAMES: dict[type[Message], str] = {}
+REQUESTS: dict[str, RequestSpec] = {}
+
+
+def _body(name: str, cls: type[Message]) -> None:
+    if name in BODY_TYPES or cls in TYPE_NAMES:
+        raise RuntimeError(f"message type {name!r} registered twice")
+    BODY_TYPES[name] = cls
+    TYPE_NAMES[cls] = name
+
+
+def register_request(
+    name: str, body: type[Message], reply: type[Message], role: Role | None, *, idempotent: bool
+) -> None:
+    _body(name, body)
+    if reply not in TYPE_NAMES:
+        raise RuntimeError(f"reply type {reply.__name__} of {name!r} is not registered")
+    REQUESTS[name] = RequestSpec(name, body, reply, role, idempotent)
+
+
+def register_body(name: str, cls: type[Message]) -> None:
+    """Register a reply or push type."""
+    _body(name, cls)
+
+
+def type_name(body: Message) -> str:
+    return TYPE_NAMES[type(body)]
+
+
+_decoders: dict[type, msgspec.msgpack.Decoder[Any]] = {}
+
+
+def decode_body(name: str, raw: bytes | msgspec.Raw, expected: type[M] | None = None) -> M:
+    """Decode a body of wire type ``name``; SwitchboardError on an unknown type or bad body."""
+    cls = BODY_TYPES.get(name)
+    if cls is None:
+        raise SwitchboardError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {name!r}", type=name)
+    if expected is not None and not issubclass(cls, expected):
+        raise SwitchboardError(
+            ErrorCode.MALFORMED, f"expected {expected.__name__}, got message type {name!r}"
+        )
+    dec = _decoders.get(cls)
+    if dec is None:
+        dec = _decoders[cls] = msgspec.msgpack.Decoder(cls)
+    try:
+        return dec.decode(raw)  # type: ignore[no-any-return]
+    except (msgspec.DecodeError, msgspec.ValidationError) as e:
+        raise SwitchboardError(ErrorCode.MALFORMED, f"bad body for {name!r}: {e}", type=name) from e
+
+
+for _name, _cls in [
+    ("ok", Ok),
+    ("snapshot", Snapshot),
+    ("login_ok", LoginOk),
+    ("resume_ok", ResumeOk),
+    ("agent_list", AgentList),
+    ("agent_state_changed", AgentStateChanged),
+    ("kicked", Kicked),
+    ("user_info", UserInfo),
+    ("user_list", UserList),
+    ("import_result", ImportResult),
+]:
+    register_body(_name, _cls)
+
+register_request("login", Login, LoginOk, None, idempotent=False)
+register_request("resume", Resume, ResumeOk, None, idempotent=False)
+register_request("logout", Logout, Ok, Role.AGENT, idempotent=True)
+register_request("get_snapshot", GetSnapshot, Snapshot, Role.AGENT, idempotent=True)
+register_request("set_state", SetState, AgentStateChanged, Role.AGENT, idempotent=False)
+register_request("force_state", ForceState, AgentStateChanged, Role.SUPERVISOR, idempotent=False)
+register_request("list_agents", ListAgents, AgentList, Role.SUPERVISOR, idempotent=True)
+register_request("admin.list_users", ListUsers, UserList, Role.ADMIN, idempotent=True)
+register_request("admin.add_user", AddUser, UserInfo, Role.ADMIN, idempotent=False)
+register_request("admin.set_user_disabled", SetUserDisabled, UserInfo, Role.ADMIN, idempotent=False)
+register_request("admin.set_password", SetPassword, Ok, Role.ADMIN, idempotent=False)
+register_request("admin.import_site", ImportSite, ImportResult, Role.ADMIN, idempotent=False)
+
+#: PUB topics (first message part) for fan-out streams.
+TOPIC_AGENT = b"agent"
