@@ -1,0 +1,50 @@
+# Switchboard. `make run` sets up and runs the suite; `make test` sets up and runs the tests.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+
+# Debian packages: Qt runtime (offscreen and Xvfb/xcb), PortAudio, a CJK font, Xvfb.
+DEBS_QT := libegl1 libgl1 libglx0 libglvnd0 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 \
+  libx11-6 libxcb1 libpng16-16 fontconfig libdbus-1-3
+DEBS_XCB := libx11-xcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 \
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
+DEBS_AUDIO := libportaudio2
+DEBS_FONTS := fonts-wqy-microhei
+DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS)
+
+TS := $(wildcard resources/i18n/*.ts)
+QM := $(TS:.ts=.qm)
+
+.PHONY: setup run test bench clean lint
+setup: $(STAMPS)/debs $(STAMPS)/venv $(QM)
+
+$(STAMPS)/debs: Makefile packaging/setup/install-debs.sh
+	@mkdir -p $(STAMPS)
+	packaging/setup/install-debs.sh $(DEBS)
+	@touch $@
+
+$(STAMPS)/venv: requirements.txt requirements-dev.txt constraints-py311.txt packaging/setup/find-python.sh
+	@mkdir -p $(STAMPS)
+	@set -e; base=$$(packaging/setup/find-python.sh); \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys' 2>/dev/null; then echo "creating $(VENV) with $$base"; rm -rf $(VENV); "$$base" -m venv $(VENV); fi; \
+	  cons=""; if $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then cons="-c constraints-py311.txt"; fi; \
+	  $(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt $$cons
+	@touch $@
+
+resources/i18n/%.qm: resources/i18n/%.ts $(STAMPS)/venv
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+run: setup
+	$(PY) main.py demo
+
+test: setup
+	$(VENV)/bin/lint-imports --config pyproject.toml
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(STAMPS) build dist resources/i18n/*.qm

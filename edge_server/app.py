@@ -1,0 +1,153 @@
+"""Composition root of the edge server: builds every service in order and tears down in reverse."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from edge_server.agents.directory import Directory
+from edge_server.agents.service import AgentService
+from edge_server.bus import keys as bus_keys
+from edge_server.bus.server import BusServer, ServerKeys
+from edge_server.config import EdgeConfig
+from edge_server.site_paths import SitePaths
+from edge_server.store import Store
+from edge_server.agents.loading import load_directory
+
+log = logging.getLogger("sb.edge")
+
+#: Printed on stdout once the edge serves; tests and the demo launcher wait for it.
+READY_MARKER = "switchboard-edge ready"
+
+
+class EdgeApp:
+    """Holds the running services; use as ``async with EdgeApp(cfg) as app``."""
+
+    def __init__(self, cfg: EdgeConfig) -> None:
+        self.cfg = cfg
+        self.paths = SitePaths(cfg.data_path)
+        self.store: Store | None = None
+        self.directory: Directory | None = None
+        self.service: AgentService | None = None
+        self.bus: BusServer | None = None
+        self._stack = contextlib.AsyncExitStack()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def __aenter__(self) -> EdgeApp:
+        try:
+            await self._start()
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        log.info("shutting down")
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await t
+        await self._stack.aclose()  # reverse order: bus, then store
+        log.info("stopped")
+
+    async def _start(self) -> None:
+        cfg = self.cfg
+        log.info("1/4 data directory %s", self.paths.root)
+        self.paths.ensure()
+        keys: ServerKeys | None = None
+        if cfg.bus.curve:
+            if not self.paths.server_secret.exists():
+                raise SystemExit(
+                    f"no server keys in {self.paths.keys_dir}: run `python main.py keys init` first"
+                )
+            public, secret = bus_keys.load_keypair(self.paths.server_secret)
+            keys = ServerKeys(public=public, secret=secret)
+        else:
+            log.warning("CURVE is OFF (bus.curve = false): desktop traffic is unencrypted and unauthenticated")
+
+        log.info("2/4 store")
+        self.store = await Store.open(self.paths.store_dir, fsync=cfg.store.fsync)
+        self._stack.push_async_callback(self.store.close)
+        self.directory = await load_directory(self.store)
+        log.info(
+            "loaded %d users, %d queues, %d open sessions",
+            len(self.directory.users),
+            len(self.directory.queues),
+            len(self.directory.sessions),
+        )
+
+        log.info("3/4 agent service")
+        self.service = AgentService(self.directory, self.store, cfg.auth, heartbeat_ms=cfg.bus.heartbeat_ms)
+
+        log.info("4/4 bus")
+        self.bus = BusServer(cfg.bus, keys, self.paths.clients_dir, self.service)
+        await self._stack.enter_async_context(self.bus)
+        self.service.attach_bus(self.bus, _port_of(self.bus.pub_address))
+        self._tasks.append(asyncio.create_task(self._expire_unresumed(), name="expire-unresumed"))
+        self._tasks.append(asyncio.create_task(self._watch_client_keys(), name="client-keys"))
+        log.info("serving on %s (pub %s)", self.bus.router_address, self.bus.pub_address)
+
+    async def _expire_unresumed(self) -> None:
+        # Desktops connected before a restart get one silence window to resume.
+        await asyncio.sleep(self.cfg.bus.silence_ms / 1000)
+        assert self.service is not None
+        await self.service.expire_unresumed()
+
+    async def _watch_client_keys(self) -> None:
+        # IT approves or revokes desktops by adding/removing key files; pick that up without a restart.
+        seen: float = 0.0
+        while True:
+            await asyncio.sleep(2.0)
+            try:
+                mtime = self.paths.clients_dir.stat().st_mtime
+            except OSError:
+                continue
+            if mtime != seen:
+                if seen:
+                    log.info("client key allow-list changed; reloading")
+                    assert self.bus is not None
+                    self.bus.reload_client_keys()
+                seen = mtime
+
+
+def _port_of(address: str) -> int:
+    try:
+        return int(address.rsplit(":", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+async def serve(cfg: EdgeConfig, *, on_ready: Callable[[EdgeApp], None] | None = None) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with EdgeApp(cfg) as app:
+        assert app.bus is not None
+        print(f"{READY_MARKER} router={app.bus.router_address} pub={app.bus.pub_address} pid={os.getpid()}",
+              flush=True)
+        if on_ready:
+            on_ready(app)
+        await stop.wait()
+    return 0
+
+
+def main(cfg: EdgeConfig) -> int:
+    try:
+        return asyncio.run(serve(cfg))
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            print(f"switchboard edge: {e.code}", file=sys.stderr)
+            return 2
+        raise
+
+
+__all__ = ["EdgeApp", "READY_MARKER", "main", "serve", "Path"]

@@ -1,0 +1,1 @@
+"""Command-line roles of the edge side (`main.py edge|keys|admin|demo`)."""

@@ -1,0 +1,167 @@
+"""`main.py admin`: set up a site and manage users.
+
+Offline (edge stopped): opens the store directly and runs the same admin code the
+edge runs. Online (`--edge`): logs in as an admin over the normal, encrypted protocol.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from edge_server.contract import messages as m
+from edge_server.contract.errors import SwitchboardError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("admin", help="site set-up and user administration")
+    p.add_argument("--data-dir", type=Path, help="edge data directory (offline mode)")
+    p.add_argument("--edge-config", type=Path, help="edge.toml (offline mode: for the data dir)")
+    p.add_argument("--client-config", type=Path,
+                   help="online mode: a desktop.toml issued by `keys issue` (edge address and keys)")
+    p.add_argument("--user", help="online mode: admin user name")
+    a = p.add_subparsers(dest="admin_cmd", required=True)
+    imp = a.add_parser("import", help="create/update users, skills, queues, reason codes from a site TOML")
+    imp.add_argument("site_file", type=Path)
+    a.add_parser("users", help="list users")
+    add = a.add_parser("add-user", help="add a user (password from $SB_NEW_PASSWORD or a prompt)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="display name")
+    add.add_argument("--role", choices=[r.value for r in m.Role], default="agent")
+    add.add_argument("--team", default="")
+    add.add_argument("--skill", action="append", default=[], metavar="SKILL=LEVEL")
+    for name, text in (("disable", "disable a user (logs them out)"), ("enable", "enable a user")):
+        sp = a.add_parser(name, help=text)
+        sp.add_argument("username")
+    pw = a.add_parser("passwd", help="set a user's password ($SB_NEW_PASSWORD or a prompt)")
+    pw.add_argument("username")
+    p.set_defaults(func=run)
+
+
+def _new_password() -> str:
+    pw = os.environ.get("SB_NEW_PASSWORD")
+    if pw:
+        return pw
+    if not sys.stdin.isatty():
+        raise SystemExit("set SB_NEW_PASSWORD or run in a terminal to type the password")
+    first = getpass.getpass("new password: ")
+    if first != getpass.getpass("again: "):
+        raise SystemExit("passwords differ")
+    return first
+
+
+def _request_for(args: argparse.Namespace) -> m.Message:
+    match args.admin_cmd:
+        case "import":
+            try:
+                text = args.site_file.read_text(encoding="utf-8")
+            except OSError as e:
+                raise SystemExit(f"cannot read {args.site_file}: {e.strerror}") from e
+            return m.ImportSite(toml_text=text)
+        case "users":
+            return m.ListUsers()
+        case "add-user":
+            skills: dict[str, int] = {}
+            for item in args.skill:
+                name, _, level = item.partition("=")
+                if not level.isdigit():
+                    raise SystemExit(f"--skill {item!r}: expected SKILL=LEVEL with LEVEL 1..5")
+                skills[name] = int(level)
+            return m.AddUser(username=args.username, display_name=args.name, role=m.Role(args.role),
+                             password=_new_password(), team=args.team, skills=skills)
+        case "disable" | "enable":
+            return m.SetUserDisabled(username=args.username, disabled=args.admin_cmd == "disable")
+        case "passwd":
+            return m.SetPassword(username=args.username, password=_new_password())
+    raise AssertionError(args.admin_cmd)
+
+
+def _print_reply(reply: m.Message) -> None:
+    match reply:
+        case m.UserList(users=users):
+            for u in users:
+                skills = ",".join(f"{k}={v}" for k, v in sorted(u.skills.items()))
+                flag = " (disabled)" if u.disabled else ""
+                print(f"{u.username:<16} {u.role.value:<10} {u.team:<8} {u.display_name}{flag}  {skills}")
+        case m.ImportResult():
+            print(f"imported {reply.users} users, {reply.skills} skills, {reply.queues} queues, "
+                  f"{reply.reason_codes} reason codes")
+            for w in reply.warnings:
+                print(f"warning: {w}")
+        case m.UserInfo():
+            print(f"{reply.username}: {reply.role.value}{' (disabled)' if reply.disabled else ''}")
+        case _:
+            print("ok")
+
+
+async def run_offline(data_dir: Path, requests: Sequence[m.Message], min_password_length: int = 8) -> list[m.Message]:
+    """Run admin requests directly against a stopped edge's store."""
+    from edge_server.agents.admin import AdminOps
+    from edge_server.agents.loading import load_directory
+    from edge_server.agents.service import wall_ms
+    from edge_server.site_paths import SitePaths
+    from edge_server.store import Store
+
+    async with await Store.open(SitePaths(data_dir).store_dir) as store:
+        directory = await load_directory(store)
+
+        async def commit(events: Sequence) -> None:  # type: ignore[type-arg]
+            directory.apply_all(events)
+            await store.append(events)
+
+        ops = AdminOps(directory, commit, wall_ms, min_password_length)
+        handlers = {
+            m.ImportSite: ops.import_site,
+            m.ListUsers: ops.list_users,
+            m.AddUser: ops.add_user,
+            m.SetUserDisabled: ops.set_user_disabled,
+            m.SetPassword: ops.set_password,
+        }
+        return [await handlers[type(r)](r) for r in requests]  # type: ignore[operator]
+
+
+async def _run_online(args: argparse.Namespace, req: m.Message) -> m.Message:
+    from edge_server.bus import keys as bus_keys
+    from edge_server.bus.client import EdgeClient
+    from edge_server.cli.client_config import read_client_config
+
+    cfg = read_client_config(args.client_config)
+    key_path = cfg.key_path(args.client_config.parent)
+    client_keys = bus_keys.load_keypair(key_path) if key_path else None
+    password = os.environ.get("SB_PASSWORD") or getpass.getpass(f"password for {args.user}: ")
+    async with EdgeClient(cfg.edge, server_key=cfg.edge_public_key.encode(), client_keys=client_keys,
+                          client_id=f"admin-cli-{os.getpid()}", request_timeout_s=15) as client:
+        await client.login(args.user, password)
+        try:
+            return await client.request(req)
+        finally:
+            await client.logout()
+
+
+def run(args: argparse.Namespace) -> int:
+    from edge_server.config import ConfigError, load_config
+    from edge_server.store import StoreError
+
+    req = _request_for(args)
+    try:
+        if args.client_config:
+            if not args.user:
+                raise SystemExit("online mode needs --user (an admin)")
+            reply = asyncio.run(_run_online(args, req))
+        else:
+            cfg = load_config(args.edge_config)
+            data_dir = args.data_dir or cfg.data_path
+            reply = asyncio.run(run_offline(data_dir, [req], cfg.auth.min_password_length))[0]
+    except SwitchboardError as e:
+        print(f"error ({e.code.value}): {e.message}", file=sys.stderr)
+        return 1
+    except (StoreError, ConfigError) as e:
+        print(f"error: {e}\n(if the edge is running, stop it or use --client-config/--user to go through it)",
+              file=sys.stderr)
+        return 1
+    _print_reply(reply)
+    return 0

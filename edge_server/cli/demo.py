@@ -1,0 +1,36 @@
+"""Edge-side preparation of the demo: keys, the demo site, and a desktop config pointing at it."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from edge_server.cli.keys import init_server_keys, issue_client
+from edge_server.site_paths import SitePaths
+
+DEMO_CLIENT = "demo-desktop"
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def prepare(data_dir: Path, edge_address: str, site_file: Path | None = None) -> Path:
+    """Idempotent first-run set-up; returns the desktop.toml to start the desktop with."""
+    from edge_server.cli.admin import run_offline
+    from edge_server.contract import messages as m
+
+    paths = SitePaths(data_dir)
+    if init_server_keys(paths):
+        print(f"created edge keys in {paths.keys_dir}")
+    out = paths.issued_dir / DEMO_CLIENT
+    cfg = out / "desktop.toml"
+    if not cfg.exists() or not (paths.clients_dir / f"{DEMO_CLIENT}.key").exists():
+        issue_client(paths, DEMO_CLIENT, edge_address, out)
+    users = asyncio.run(run_offline(data_dir, [m.ListUsers()]))[0]
+    assert isinstance(users, m.UserList)
+    if not users.users:
+        site = site_file or repo_root() / "resources" / "demo" / "site.toml"
+        result = asyncio.run(run_offline(data_dir, [m.ImportSite(toml_text=site.read_text("utf-8"))]))[0]
+        assert isinstance(result, m.ImportResult)
+        print(f"imported the demo site: {result.users} users, {result.queues} queues")
+    return cfg
