@@ -17,8 +17,12 @@ DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS)
 TS := $(wildcard resources/i18n/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: setup run test bench clean lint
-setup: $(STAMPS)/debs $(STAMPS)/venv $(QM)
+.PHONY: setup run test bench clean venv-check
+setup: venv-check $(STAMPS)/debs $(STAMPS)/venv $(QM)
+
+# A removed or broken .venv invalidates its stamp.
+venv-check:
+	@[ -x $(PY) ] && $(PY) -c 'import PySide6, zmq, duckdb' 2>/dev/null || rm -f $(STAMPS)/venv
 
 $(STAMPS)/debs: Makefile packaging/setup/install-debs.sh
 	@mkdir -p $(STAMPS)

@@ -71,7 +71,8 @@ async def edge_roundtrip(site: dict) -> list[float]:
     from edge_server.contract.messages import AgentState, SetState
 
     cfg = read_client_config(site["desktop_config"])
-    keys = bus_keys.load_keypair(cfg.key_path(site["desktop_config"].parent))
+    pair = bus_keys.load_keypair(cfg.key_path(site["desktop_config"].parent))
+    keys = (pair.public, pair.secret)
     times: list[float] = []
     async with EdgeClient(cfg.edge, server_key=cfg.edge_public_key.encode(), client_keys=keys,
                           client_id="bench") as client:

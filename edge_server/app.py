@@ -13,7 +13,8 @@ from pathlib import Path
 from edge_server.agents.directory import Directory
 from edge_server.agents.service import AgentService
 from edge_server.bus import keys as bus_keys
-from edge_server.bus.server import BusServer, ServerKeys
+from edge_server.bus.keys import ServerKeys
+from edge_server.bus.server import BusServer
 from edge_server.config import EdgeConfig
 from edge_server.site_paths import SitePaths
 from edge_server.store import Store
@@ -66,8 +67,7 @@ class EdgeApp:
                 raise SystemExit(
                     f"no server keys in {self.paths.keys_dir}: run `python main.py keys init` first"
                 )
-            public, secret = bus_keys.load_keypair(self.paths.server_secret)
-            keys = ServerKeys(public=public, secret=secret)
+            keys = bus_keys.load_keypair(self.paths.server_secret)
         else:
             log.warning("CURVE is OFF (bus.curve = false): desktop traffic is unencrypted and unauthenticated")
 
@@ -88,7 +88,7 @@ class EdgeApp:
         log.info("4/4 bus")
         self.bus = BusServer(cfg.bus, keys, self.paths.clients_dir, self.service)
         await self._stack.enter_async_context(self.bus)
-        self.service.attach_bus(self.bus, _port_of(self.bus.pub_address))
+        self.service.attach_bus(self.bus, self.bus.pub_port)
         self._tasks.append(asyncio.create_task(self._expire_unresumed(), name="expire-unresumed"))
         self._tasks.append(asyncio.create_task(self._watch_client_keys(), name="client-keys"))
         log.info("serving on %s (pub %s)", self.bus.router_address, self.bus.pub_address)
@@ -114,13 +114,6 @@ class EdgeApp:
                     assert self.bus is not None
                     self.bus.reload_client_keys()
                 seen = mtime
-
-
-def _port_of(address: str) -> int:
-    try:
-        return int(address.rsplit(":", 1)[1])
-    except (IndexError, ValueError):
-        return 0
 
 
 async def serve(cfg: EdgeConfig, *, on_ready: Callable[[EdgeApp], None] | None = None) -> int:

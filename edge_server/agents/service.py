@@ -252,8 +252,12 @@ class AgentService:
         if replayed is not None:
             log.info("%s resumed, %d pushes replayed", session.username, replayed)
             return m.ResumeOk(replayed=replayed)
-        log.info("%s resumed with a snapshot", session.username)
-        return m.ResumeOk(snapshot=self._snapshot(session.username, self.bus.current_seq(session.session_id)))
+        # The bus cannot replay (edge restarted, or the buffer overran): re-attach the session with
+        # numbering continuing from where the bus is, and draw the desktop anew from a snapshot.
+        seq = self.bus.current_seq(session.session_id)
+        self.bus.open_session(conn, session.session_id, start_seq=seq)
+        log.info("%s resumed with a snapshot at seq %d", session.username, seq)
+        return m.ResumeOk(snapshot=self._snapshot(session.username, seq))
 
     async def _logout(self, conn: Connection, req: m.Logout) -> m.Ok:
         session = self._session_of(conn)

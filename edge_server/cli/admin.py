@@ -18,26 +18,30 @@ from edge_server.contract.errors import SwitchboardError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("admin", help="site set-up and user administration")
-    p.add_argument("--data-dir", type=Path, help="edge data directory (offline mode)")
-    p.add_argument("--edge-config", type=Path, help="edge.toml (offline mode: for the data dir)")
-    p.add_argument("--client-config", type=Path,
-                   help="online mode: a desktop.toml issued by `keys issue` (edge address and keys)")
-    p.add_argument("--user", help="online mode: admin user name")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="edge data directory (offline mode)")
+    common.add_argument("--edge-config", type=Path, default=argparse.SUPPRESS,
+                        help="edge.toml (offline mode: for the data dir)")
+    common.add_argument("--client-config", type=Path, default=argparse.SUPPRESS,
+                        help="online mode: a desktop.toml issued by `keys issue` (edge address and keys)")
+    common.add_argument("--user", default=argparse.SUPPRESS, help="online mode: admin user name")
+    p = sub.add_parser("admin", help="site set-up and user administration", parents=[common])
     a = p.add_subparsers(dest="admin_cmd", required=True)
-    imp = a.add_parser("import", help="create/update users, skills, queues, reason codes from a site TOML")
+    imp = a.add_parser("import", help="create/update users, skills, queues, reason codes from a site TOML",
+                       parents=[common])
     imp.add_argument("site_file", type=Path)
-    a.add_parser("users", help="list users")
-    add = a.add_parser("add-user", help="add a user (password from $SB_NEW_PASSWORD or a prompt)")
+    a.add_parser("users", help="list users", parents=[common])
+    add = a.add_parser("add-user", help="add a user (password from $SB_NEW_PASSWORD or a prompt)",
+                       parents=[common])
     add.add_argument("username")
     add.add_argument("--name", required=True, help="display name")
     add.add_argument("--role", choices=[r.value for r in m.Role], default="agent")
     add.add_argument("--team", default="")
     add.add_argument("--skill", action="append", default=[], metavar="SKILL=LEVEL")
     for name, text in (("disable", "disable a user (logs them out)"), ("enable", "enable a user")):
-        sp = a.add_parser(name, help=text)
+        sp = a.add_parser(name, help=text, parents=[common])
         sp.add_argument("username")
-    pw = a.add_parser("passwd", help="set a user's password ($SB_NEW_PASSWORD or a prompt)")
+    pw = a.add_parser("passwd", help="set a user's password ($SB_NEW_PASSWORD or a prompt)", parents=[common])
     pw.add_argument("username")
     p.set_defaults(func=run)
 
@@ -131,7 +135,8 @@ async def _run_online(args: argparse.Namespace, req: m.Message) -> m.Message:
 
     cfg = read_client_config(args.client_config)
     key_path = cfg.key_path(args.client_config.parent)
-    client_keys = bus_keys.load_keypair(key_path) if key_path else None
+    pair = bus_keys.load_keypair(key_path) if key_path else None
+    client_keys = (pair.public, pair.secret) if pair else None
     password = os.environ.get("SB_PASSWORD") or getpass.getpass(f"password for {args.user}: ")
     async with EdgeClient(cfg.edge, server_key=cfg.edge_public_key.encode(), client_keys=client_keys,
                           client_id=f"admin-cli-{os.getpid()}", request_timeout_s=15) as client:
@@ -146,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
     from edge_server.config import ConfigError, load_config
     from edge_server.store import StoreError
 
+    for name in ("data_dir", "edge_config", "client_config", "user"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
     req = _request_for(args)
     try:
         if args.client_config:

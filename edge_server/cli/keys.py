@@ -37,27 +37,29 @@ def issue_client(paths: SitePaths, name: str, edge_address: str, out_dir: Path) 
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("keys", help="CURVE keys: the edge's own and the desktops it admits")
-    p.add_argument("--data-dir", type=Path, help="edge data directory (default: per-user data dir)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="edge data directory (default: per-user data dir)")
+    p = sub.add_parser("keys", help="CURVE keys: the edge's own and the desktops it admits", parents=[common])
     ks = p.add_subparsers(dest="keys_cmd", required=True)
-    ks.add_parser("init", help="create the edge's key pair if it has none")
-    ks.add_parser("show", help="print the edge's public key (goes into every desktop config)")
-    iss = ks.add_parser("issue", help="create and approve a desktop key; writes desktop.toml")
+    ks.add_parser("init", help="create the edge's key pair if it has none", parents=[common])
+    ks.add_parser("show", help="print the edge's public key (goes into every desktop config)", parents=[common])
+    iss = ks.add_parser("issue", help="create and approve a desktop key; writes desktop.toml", parents=[common])
     iss.add_argument("name", help="a name for the desktop, e.g. pc-017")
     iss.add_argument("--edge", default="tcp://127.0.0.1:7700", help="edge address the desktop uses")
     iss.add_argument("--out", type=Path, help="output directory (default: <data>/keys/issued/NAME)")
-    appr = ks.add_parser("approve", help="admit a desktop's existing public key file")
+    appr = ks.add_parser("approve", help="admit a desktop's existing public key file", parents=[common])
     appr.add_argument("public_key_file", type=Path)
-    rev = ks.add_parser("revoke", help="stop admitting a desktop (takes effect within seconds)")
+    rev = ks.add_parser("revoke", help="stop admitting a desktop (takes effect within seconds)", parents=[common])
     rev.add_argument("name")
-    ks.add_parser("list", help="list admitted desktop keys")
+    ks.add_parser("list", help="list admitted desktop keys", parents=[common])
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from edge_server.paths import default_data_dir
 
-    paths = SitePaths(args.data_dir or default_data_dir())
+    paths = SitePaths(getattr(args, "data_dir", None) or default_data_dir())
     match args.keys_cmd:
         case "init":
             created = init_server_keys(paths)

@@ -14,6 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+# importlib import mode: let the tests here import this conftest's helpers by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from edge_server.app import READY_MARKER  # noqa: E402
 
@@ -64,6 +66,9 @@ class EdgeProcess:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
+        assert self.proc.stdout is not None
+        self.logs.extend(self.proc.stdout.readlines())
+        self.proc.stdout.close()
 
     def stop(self) -> int:
         assert self.proc is not None
@@ -75,7 +80,9 @@ class EdgeProcess:
                 self.proc.kill()
                 self.proc.wait()
         assert self.proc.stdout is not None
-        self.logs.extend(self.proc.stdout.readlines())
+        if not self.proc.stdout.closed:
+            self.logs.extend(self.proc.stdout.readlines())
+            self.proc.stdout.close()
         return self.proc.returncode
 
 
@@ -104,7 +111,8 @@ def edge(tmp_path: Path, site: Path) -> Iterator[EdgeProcess]:
 def client_keys(edge: EdgeProcess, name: str) -> tuple[bytes, bytes]:
     from edge_server.bus import keys as bus_keys
 
-    return bus_keys.load_keypair(edge.tmp / "clients" / name / f"{name}.key_secret")
+    pair = bus_keys.load_keypair(edge.tmp / "clients" / name / f"{name}.key_secret")
+    return pair.public, pair.secret
 
 
 def server_key(edge: EdgeProcess) -> bytes:

@@ -76,7 +76,12 @@ async def test_wrong_password_is_refused_then_throttled(edge: EdgeProcess) -> No
             await c.login("bob", "switchboard")  # right password, but locked out for now
         assert info.value.code == ErrorCode.THROTTLED
         assert info.value.details["retry_after_s"] > 0
-        ok = await c.login("alice", "switchboard")  # other users are not locked out by bob's failures...
+        # ...and this desktop is locked out too (per-key throttle against password spraying)...
+        with pytest.raises(SwitchboardError) as info:
+            await c.login("alice", "switchboard")
+        assert info.value.code == ErrorCode.THROTTLED
+    async with make_client(edge, "desk2") as other:  # ...but other desktops and users are not
+        ok = await other.login("alice", "switchboard")
         assert ok.snapshot.me.username == "alice"
 
 
@@ -239,8 +244,8 @@ _frames = st.one_of(
             wire.Frame(v=v, k=k, t=t, rid=rid, body=msgspec.Raw(msgspec.msgpack.encode(body)))),
         st.integers(-2, 3), st.sampled_from(list(wire.Kind)),
         st.sampled_from([*m.REQUESTS, "", "nope", "login_ok"]), st.text(max_size=8),
-        st.one_of(st.none(), st.integers(), st.text(max_size=20),
-                  st.dictionaries(st.text(max_size=10), st.one_of(st.text(max_size=10), st.integers()), max_size=4)),
+        st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.text(max_size=20),
+                  st.dictionaries(st.text(max_size=10), st.one_of(st.text(max_size=10), st.integers(-2**31, 2**31)), max_size=4)),
     ),
 )
 

@@ -1,0 +1,1 @@
+"""Form and flow designers for supervisors."""

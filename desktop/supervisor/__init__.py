@@ -1,0 +1,1 @@
+"""Supervisor tools: the live agent board (later: wallboard, monitor/whisper/barge)."""

@@ -1,0 +1,1 @@
+"""Where the agent works on interactions (voice, chat, email, messaging, work orders)."""

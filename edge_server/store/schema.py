@@ -1,0 +1,116 @@
+"""Table definitions, one list of statements per schema version (see migrations.py).
+
+Times are epoch milliseconds (BIGINT). JSON columns hold msgspec-encoded text.
+"""
+from __future__ import annotations
+
+V1: list[str] = [
+    "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "INSERT INTO meta VALUES ('applied_seq', '0')",
+    """CREATE TABLE users (
+        username VARCHAR PRIMARY KEY,
+        display_name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        password_hash VARCHAR,
+        team VARCHAR NOT NULL DEFAULT '',
+        languages JSON NOT NULL DEFAULT '[]',
+        disabled BOOLEAN NOT NULL DEFAULT false,
+        created_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL
+    )""",
+    """CREATE TABLE skills (
+        skill VARCHAR PRIMARY KEY,
+        name_en VARCHAR NOT NULL,
+        name_zh VARCHAR NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE agent_skills (
+        username VARCHAR NOT NULL,
+        skill VARCHAR NOT NULL,
+        proficiency INTEGER NOT NULL,
+        PRIMARY KEY (username, skill)
+    )""",
+    """CREATE TABLE queues (
+        queue VARCHAR PRIMARY KEY,
+        name_en VARCHAR NOT NULL,
+        name_zh VARCHAR NOT NULL DEFAULT '',
+        skills JSON NOT NULL DEFAULT '{}',
+        config JSON NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE reason_codes (
+        code VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        label_en VARCHAR NOT NULL,
+        label_zh VARCHAR NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE sessions (
+        session_id VARCHAR PRIMARY KEY,
+        token_hash VARCHAR NOT NULL UNIQUE,
+        username VARCHAR NOT NULL,
+        client_id VARCHAR NOT NULL,
+        client_key VARCHAR NOT NULL DEFAULT '',
+        sip_contact VARCHAR NOT NULL DEFAULT '',
+        opened_ms BIGINT NOT NULL,
+        closed_ms BIGINT,
+        close_reason VARCHAR
+    )""",
+    # "by" is an SQL keyword, hence the quotes wherever it is used.
+    """CREATE TABLE agent_state (
+        username VARCHAR PRIMARY KEY,
+        state VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL DEFAULT '',
+        since_ms BIGINT NOT NULL,
+        "by" VARCHAR NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE login_failures (
+        ts_ms BIGINT NOT NULL,
+        username VARCHAR NOT NULL,
+        client_key VARCHAR NOT NULL DEFAULT '',
+        reason VARCHAR NOT NULL
+    )""",
+    # customers .. messages: used by later features (interactions, channels); no projections yet.
+    """CREATE TABLE customers (
+        customer_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL DEFAULT '',
+        tier VARCHAR NOT NULL DEFAULT '',
+        tags JSON NOT NULL DEFAULT '[]',
+        notes VARCHAR NOT NULL DEFAULT '',
+        attributes JSON NOT NULL DEFAULT '{}',
+        created_ms BIGINT NOT NULL,
+        merged_into VARCHAR
+    )""",
+    """CREATE TABLE identities (
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        PRIMARY KEY (kind, value)
+    )""",
+    """CREATE TABLE interactions (
+        interaction_id VARCHAR PRIMARY KEY,
+        customer_id VARCHAR,
+        channel VARCHAR NOT NULL,
+        queue VARCHAR,
+        state VARCHAR NOT NULL,
+        created_ms BIGINT NOT NULL,
+        closed_ms BIGINT,
+        agent VARCHAR,
+        disposition VARCHAR,
+        data JSON NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE messages (
+        message_id VARCHAR PRIMARY KEY,
+        interaction_id VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        direction VARCHAR NOT NULL,
+        author VARCHAR NOT NULL DEFAULT '',
+        body VARCHAR NOT NULL DEFAULT '',
+        ts_ms BIGINT NOT NULL,
+        data JSON NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE events (
+        seq BIGINT PRIMARY KEY,
+        ts_ms BIGINT NOT NULL,
+        kind VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL DEFAULT '',
+        data JSON NOT NULL
+    )""",
+]

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
+
+from desktop.i18n import Translations, ensure_cjk_font, has_cjk_font, normalize_language, resolve_language
+from desktop.main_window import MainWindow
+from desktop.paths import i18n_dir
+from desktop.reasons import ReasonCatalog
+from desktop.settings import Settings
+from desktop.state_control import StateControl
+from desktop.workspace.area import WorkspaceArea
+from desktop_fakes import REASONS, FakeClock, FakeSession, snapshot
+
+
+@pytest.fixture
+def translations(qapp: QApplication, compiled_i18n: Path) -> Iterator[Translations]:
+    t = Translations(qapp, compiled_i18n)
+    yield t
+    t.uninstall()
+
+
+def test_every_string_has_a_finished_chinese_translation() -> None:
+    root = ET.parse(i18n_dir() / "switchboard_zh_CN.ts").getroot()
+    messages = root.findall(".//message")
+    assert len(messages) > 50
+    for msg in messages:
+        tr = msg.find("translation")
+        src = msg.findtext("source")
+        assert tr is not None and tr.text, f"untranslated: {src!r}"
+        assert tr.get("type") is None, f"unfinished: {src!r}"
+        # Placeholders must survive translation, or .format() breaks at run time.
+        for token in ("{name}", "{reason}", "{seconds}", "{edge}", "{detail}", "{what}", "{why}",
+                      "{state}", "{shown}", "{total}", "{ours}", "{theirs}"):
+            assert (token in (src or "")) == (token in tr.text), f"{token} in {src!r}"
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("zh_CN", "zh_CN"), ("zh-Hans-CN", "zh_CN"), ("zh-TW", "zh_CN"), ("zh", "zh_CN"),
+     ("en-GB", "en"), ("en_US", "en"), ("C", "en"), ("fr_FR", None), ("de", None)],
+)
+def test_normalize_language(tag: str, expected: str | None) -> None:
+    assert normalize_language(tag) == expected
+
+
+def test_resolve_prefers_the_choice_then_the_system() -> None:
+    assert resolve_language("zh_CN", QLocale("en_US")) == "zh_CN"
+    assert resolve_language("", QLocale("zh_CN")) == "zh_CN"
+    assert resolve_language(None, QLocale("fr_FR")) == "en"  # no French: the source language
+    assert resolve_language("fr", QLocale("zh_CN")) == "zh_CN"  # unavailable choice: follow the system
+
+
+def test_chinese_loads_and_widgets_retranslate_live(
+    qtbot: QtBot, translations: Translations
+) -> None:
+    area = WorkspaceArea()
+    qtbot.addWidget(area)
+    control = StateControl()
+    qtbot.addWidget(control)
+    control.set_reasons(ReasonCatalog(REASONS))
+    assert area.empty_title == "No interactions"
+    assert translations.install("zh_CN")
+    assert translations.language == "zh_CN"
+    assert QLocale().language() == QLocale.Language.Chinese
+    qtbot.waitUntil(lambda: area.empty_title == "暂无交互", timeout=2000)
+    qtbot.waitUntil(lambda: control.text() == "已登出", timeout=2000)
+    sub = control.menu().findChild(QMenu, "not_ready_menu")
+    # Reason codes come with both labels: the Chinese one under a Chinese UI.
+    assert [a.text() for a in sub.actions()] == ["午餐", "小休", "培训"]
+    assert translations.install("en")
+    qtbot.waitUntil(lambda: area.empty_title == "No interactions", timeout=2000)
+    sub = control.menu().findChild(QMenu, "not_ready_menu")
+    assert [a.text() for a in sub.actions()] == ["Lunch", "Break", "Training"]
+
+
+def test_main_window_in_chinese(
+    qtbot: QtBot, translations: Translations, session: FakeSession, settings: Settings, clock: FakeClock
+) -> None:
+    translations.install("zh_CN")
+    w = MainWindow(session, settings, now_ms=clock.now_ms, use_tray=False)
+    qtbot.addWidget(w)
+    session.play_login(snapshot())
+    assert w.state_control.text() == "示忙"
+    assert w.role_label.text() == "坐席"
+    assert w.connection.text() == "已连接"
+    assert w.status_message() == "已以 Alice 的身份登录。"
+
+
+def test_missing_catalogue_falls_back_to_english(
+    qapp: QApplication, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    t = Translations(qapp, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="sb.ui"):
+        assert not t.install("zh_CN")
+    assert t.language == "en"
+    assert "switchboard_zh_CN.qm" in caplog.text and "pyside6-lrelease" in caplog.text
+
+
+def test_unusable_bundled_font_is_reported(
+    qapp: QApplication, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "broken.ttf").write_bytes(b"not a font")
+    with caplog.at_level(logging.INFO, logger="sb.ui"):
+        ok = ensure_cjk_font(tmp_path, required=False)
+    assert ok == has_cjk_font()
+    if not ok:
+        assert "could not load bundled font" in caplog.text
+        assert "fonts-wqy-microhei" in caplog.text
