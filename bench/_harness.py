@@ -40,6 +40,8 @@ def edge_site(site_file: Path | None = None, extra_env: dict[str, str] | None = 
         run_main("keys", "init", "--data-dir", str(data))
         site = site_file or ROOT / "resources" / "demo" / "site.toml"
         run_main("admin", "--data-dir", str(data), "import", str(site))
+        # Approve the bench's desktop key before the edge starts (the address is known only later).
+        run_main("keys", "issue", "bench", "--data-dir", str(data), "--out", str(Path(tmp) / "client"))
         env = dict(os.environ, SWITCHBOARD__EDGE__DATA_DIR=str(data),
                    SWITCHBOARD__EDGE__LOG_DIR=str(Path(tmp) / "log"),
                    SWITCHBOARD__BUS__ROUTER_ENDPOINT="tcp://127.0.0.1:0",
@@ -59,8 +61,6 @@ def edge_site(site_file: Path | None = None, extra_env: dict[str, str] | None = 
                 raise RuntimeError("edge did not start")
             fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
             address = fields["router"]
-            run_main("keys", "issue", "bench", "--data-dir", str(data), "--edge", address,
-                     "--out", str(Path(tmp) / "client"))
             yield {"data_dir": data, "address": address, "pub": fields["pub"], "proc": proc,
                    "desktop_config": Path(tmp) / "client" / "desktop.toml"}
         finally:

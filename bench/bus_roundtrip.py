@@ -74,7 +74,7 @@ async def edge_roundtrip(site: dict) -> list[float]:
     pair = bus_keys.load_keypair(cfg.key_path(site["desktop_config"].parent))
     keys = (pair.public, pair.secret)
     times: list[float] = []
-    async with EdgeClient(cfg.edge, server_key=cfg.edge_public_key.encode(), client_keys=keys,
+    async with EdgeClient(site["address"], server_key=cfg.edge_public_key.encode(), client_keys=keys,
                           client_id="bench") as client:
         await client.login("alice", "switchboard")
         states = [SetState(state=AgentState.READY), SetState(state=AgentState.NOT_READY, reason="break")]

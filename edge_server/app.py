@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -18,6 +19,8 @@ from edge_server.bus.server import BusServer
 from edge_server.config import EdgeConfig
 from edge_server.site_paths import SitePaths
 from edge_server.store import Store
+from edge_server.work import projections as _work_projections  # noqa: F401 - registers routing_input
+from edge_server.work.service import WorkService
 from edge_server.agents.loading import load_directory
 
 log = logging.getLogger("sb.edge")
@@ -35,6 +38,7 @@ class EdgeApp:
         self.store: Store | None = None
         self.directory: Directory | None = None
         self.service: AgentService | None = None
+        self.work: WorkService | None = None
         self.bus: BusServer | None = None
         self._stack = contextlib.AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
@@ -82,13 +86,22 @@ class EdgeApp:
             len(self.directory.sessions),
         )
 
-        log.info("3/4 agent service")
-        self.service = AgentService(self.directory, self.store, cfg.auth, heartbeat_ms=cfg.bus.heartbeat_ms)
+        log.info("3/4 routing and agent services")
+        self.work = WorkService(self.directory, self.store)
+        replayed = await self.work.recover()
+        log.info("routing recovered from %d journaled inputs", replayed)
+        self._stack.callback(self.work.close)
+        self.service = AgentService(self.directory, self.store, cfg.auth, heartbeat_ms=cfg.bus.heartbeat_ms,
+                                    work=self.work)
 
         log.info("4/4 bus")
         self.bus = BusServer(cfg.bus, keys, self.paths.clients_dir, self.service)
         await self._stack.enter_async_context(self.bus)
         self.service.attach_bus(self.bus, self.bus.pub_port)
+        self.work.attach(self.bus, self.service)
+        await self.work.start()
+        # Long-lived configuration and recovered state: keep them out of every future GC pass.
+        gc.freeze()
         self._tasks.append(asyncio.create_task(self._expire_unresumed(), name="expire-unresumed"))
         self._tasks.append(asyncio.create_task(self._watch_client_keys(), name="client-keys"))
         log.info("serving on %s (pub %s)", self.bus.router_address, self.bus.pub_address)

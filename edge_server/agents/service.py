@@ -23,6 +23,7 @@ from edge_server.store import StoreError
 
 if TYPE_CHECKING:
     from edge_server.bus.server import BusServer, Connection
+    from edge_server.work.service import WorkService
     from edge_server.config import AuthSection
     from edge_server.contract.messages import RequestSpec
     from edge_server.store import Store
@@ -42,8 +43,10 @@ class AgentService:
         auth: AuthSection,
         *,
         heartbeat_ms: int,
+        work: WorkService | None = None,
         now_ms: Callable[[], int] = wall_ms,
     ) -> None:
+        self._work = work
         self._dir = directory
         self._store = store
         self._heartbeat_ms = heartbeat_ms
@@ -51,7 +54,7 @@ class AgentService:
         self._bus: BusServer | None = None
         self._pub_port = 0
         self._throttle = LoginThrottle(auth.max_failures, auth.failure_window_s, auth.lockout_s)
-        self.admin = AdminOps(directory, self.commit, now_ms, auth.min_password_length)
+        self.admin = AdminOps(directory, self._admin_commit, now_ms, auth.min_password_length)
         self._routes: dict[str, Callable[[Connection, Any], Awaitable[m.Message]]] = {
             "login": self._login,
             "resume": self._resume,
@@ -66,6 +69,9 @@ class AgentService:
             "admin.set_password": lambda c, b: self.admin.set_password(b),
             "admin.import_site": lambda c, b: self.admin.import_site(b),
         }
+        if work is not None:
+            for name, route in work.routes.items():
+                self._routes[name] = self._work_route(route)
         missing = set(m.REQUESTS) - set(self._routes)
         if missing:  # a registered request without a handler is our bug: fail at start, not at use
             raise RuntimeError(f"no handler for requests {sorted(missing)}")
@@ -81,18 +87,52 @@ class AgentService:
 
     # --- the one write path ----------------------------------------------------
 
-    async def commit(self, events: Sequence[ev.Event]) -> None:
-        """Apply to the live directory, then wait until the store has made them durable."""
+    async def commit(self, events: Sequence[ev.Event], *, presence: tuple[str, m.AgentState, str, bool] | None = None) -> None:
+        """Apply to the live directory (and routing), then wait until the store has them durably.
+
+        ``presence`` = (username, state, reason, login): the agent's presence changes; its routing
+        input is journaled in the same batch, and routing's decisions run once all is durable.
+        """
         if not events:
             return
+        batch = list(events)
         self._dir.apply_all(events)
+        decisions: list = []  # type: ignore[type-arg]
+        if presence is not None and self._work is not None:
+            username, state, reason, login = presence
+            rin = self._work.presence_event(username, state, reason, login=login)
+            if rin is not None:
+                journal, decisions = self._work.prepare(rin)
+                batch.append(journal)
         try:
-            await self._store.append(events)
+            await self._store.append(batch)
         except StoreError as e:
             log.critical("store refused events, commands fail until restart: %s", e)
             raise SwitchboardError(
                 ErrorCode.UNAVAILABLE, f"the edge cannot save changes: {e}"
             ) from e
+        if decisions and self._work is not None:
+            await self._work.execute(decisions)
+
+    async def _admin_commit(self, events: Sequence[ev.Event]) -> None:
+        await self.commit(events)
+        if self._work is not None:
+            await self._work.reconfigure()  # skills, users, queues apply without a restart
+
+    def _work_route(self, route: Callable[[Connection, Any, str], Awaitable[m.Message]]) -> Callable[[Connection, Any], Awaitable[m.Message]]:
+        async def call(conn: Connection, body: Any) -> m.Message:
+            return await route(conn, body, self._session_of(conn).username)
+
+        return call
+
+    async def routing_set_not_ready(self, username: str, reason: str) -> None:
+        """Routing already made the agent Not Ready (missed offers): record and tell everyone."""
+        await self.commit([ev.AgentStateChanged(ts_ms=self._now_ms(), username=username,
+                                                state=m.AgentState.NOT_READY, reason=reason, by="system")])
+        push = self._publish_status(username, "system")
+        session = self._dir.session_of(username)
+        if session is not None:
+            self.bus.push(session.session_id, push)
 
     # --- RequestHandler protocol -----------------------------------------------
 
@@ -138,12 +178,16 @@ class AgentService:
         return session
 
     def _snapshot(self, username: str, seq: int) -> m.Snapshot:
+        offers, tasks, wrapups = self._work.work_view(username) if self._work else ([], [], [])
         return m.Snapshot(
             me=self._dir.status(username),
             role=self._dir.users[username].role,
             reason_codes=self._dir.reason_code_list(),
             seq=seq,
             server_time_ms=self._now_ms(),
+            offers=offers,
+            tasks=tasks,
+            wrapups=wrapups,
         )
 
     def _publish_status(self, username: str, by: str) -> m.AgentStateChanged:
@@ -155,7 +199,8 @@ class AgentService:
         self, username: str, state: m.AgentState, reason: str, by: str
     ) -> m.AgentStateChanged:
         await self.commit(
-            [ev.AgentStateChanged(ts_ms=self._now_ms(), username=username, state=state, reason=reason, by=by)]
+            [ev.AgentStateChanged(ts_ms=self._now_ms(), username=username, state=state, reason=reason, by=by)],
+            presence=(username, state, reason, False),
         )
         push = self._publish_status(username, by)
         session = self._dir.session_of(username)
@@ -171,7 +216,8 @@ class AgentService:
                 ev.AgentStateChanged(
                     ts_ms=now, username=session.username, state=m.AgentState.LOGGED_OUT, by=by
                 ),
-            ]
+            ],
+            presence=(session.username, m.AgentState.LOGGED_OUT, reason, False),
         )
         if kick:
             self.bus.kick(session.session_id, m.Kicked(reason=reason))
@@ -229,7 +275,8 @@ class AgentService:
                 ev.AgentStateChanged(
                     ts_ms=now, username=user.username, state=m.AgentState.NOT_READY, by="system"
                 ),
-            ]
+            ],
+            presence=(user.username, m.AgentState.NOT_READY, "", True),
         )
         self._dir.sessions[session_id].connected = True
         self.bus.open_session(conn, session_id)

@@ -120,9 +120,12 @@ async def plan_import(
         _check_id("skill", s.id)
     for r in site.reason_codes:
         _check_id("reason code", r.code)
+    from edge_server.work.site_config import queue_config
+
     for q in site.queues:
         _check_id("queue", q.id)
         _check_skill_levels(f"queue {q.id!r}", q.skills, known_skills)
+        queue_config(q.id, q.skills, q.routing)  # routing settings are checked now, not at first call
     seen: set[str] = set()
     for u in site.users:
         _check_id("user name", u.username)

@@ -109,6 +109,7 @@ async def run_offline(data_dir: Path, requests: Sequence[m.Message], min_passwor
     from edge_server.agents.service import wall_ms
     from edge_server.site_paths import SitePaths
     from edge_server.store import Store
+    from edge_server.work import projections as _work  # noqa: F401 - every event kind needs its projection
 
     async with await Store.open(SitePaths(data_dir).store_dir) as store:
         directory = await load_directory(store)

@@ -94,6 +94,15 @@ class LoginFailed(Event, tag="login_failed"):
     client_key: str = ""
 
 
+class RoutingInput(Event, tag="routing_input"):
+    """One input event of the routing engine (msgpack from ``routing.events.encode_event``).
+
+    The engine is deterministic, so these alone rebuild its state after a restart.
+    """
+
+    payload: bytes
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     UserUpserted,
     UserDisabled,
@@ -106,6 +115,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SessionClosed,
     AgentStateChanged,
     LoginFailed,
+    RoutingInput,
 )
 
 

@@ -84,6 +84,92 @@ class UserInfo(Message):
     skills: dict[str, int] = {}  # skill -> proficiency 1..5
 
 
+# --- work: tasks, offers, wrap-up, queues (routing) ----------------------------
+
+
+class TaskInfo(Message):
+    """What a desktop shows about one unit of work (a call, chat, email...)."""
+
+    task_id: str
+    queue: str
+    queue_name_en: str = ""
+    queue_name_zh: str = ""
+    channel: str = "chat"
+    kind: str = "inbound"  # inbound | outbound
+    priority: int = 0
+    customer_name: str = ""
+    customer_id: str = ""
+    subject: str = ""  # one line of context for the toast and the list
+    arrived_ms: int = 0  # when the customer started waiting (epoch ms)
+    attributes: dict[str, str] = {}
+
+
+class OfferMade(Message):
+    """Pushed: a task rings at this agent until ``expires_ms`` unless accepted or declined."""
+
+    offer_id: int
+    task: TaskInfo
+    expires_ms: int
+    timeout_ms: int
+    ring_all: bool = False
+
+
+class OfferRescinded(Message):
+    """Pushed: the offer is gone (taken by another agent, customer left, expired...)."""
+
+    offer_id: int
+    task_id: str
+    reason: str  # taken | cancelled | expired | agent_unavailable | voicemail | timed_out | declined
+
+
+class TaskAssigned(Message):
+    """Reply to accept_offer and push: the task is now this agent's work."""
+
+    task: TaskInfo
+    offer_id: int = 0
+
+
+class TaskEnded(Message):
+    """Pushed: an assigned task ended from the other side (customer hung up, supervisor cancelled)."""
+
+    task_id: str
+    reason: str
+
+
+class WrapUpStarted(Message):
+    """Pushed: after-call work for a task; ``until_ms`` None = until the agent submits."""
+
+    task_id: str
+    until_ms: int | None = None
+    codes: list[str] = []  # allowed wrap-up codes; empty = any (or none)
+
+
+class WrapUpEnded(Message):
+    task_id: str
+    code: str = ""
+    by: str = "agent"  # agent | timer | logout
+
+
+class QueueStatus(Message):
+    """Live statistics of a queue; published on topic ``queue`` on every change."""
+
+    queue: str
+    name_en: str = ""
+    name_zh: str = ""
+    open: bool = True
+    waiting: int = 0
+    offered: int = 0
+    oldest_arrival_ms: int | None = None  # longest wait = now - this
+    answered: int = 0
+    abandoned: int = 0
+    service_level_pct: float | None = None
+    sl_target_s: float = 20.0
+    sl_goal_pct: float = 80.0
+    aht_s: float | None = None
+    staffed: int = 0  # eligible agents in Ready
+    ewt_next_s: float | None = None  # estimated wait of the next arrival
+
+
 # --- session ------------------------------------------------------------------
 
 
@@ -103,6 +189,9 @@ class Snapshot(Message):
     reason_codes: list[ReasonCode] = []
     seq: int = 0  # the session's push sequence this snapshot is current at
     server_time_ms: int = 0
+    offers: list[OfferMade] = []  # ringing at this agent now
+    tasks: list[TaskInfo] = []  # assigned and not completed
+    wrapups: list[WrapUpStarted] = []  # after-call work in progress
 
 
 class LoginOk(Message):
@@ -169,6 +258,82 @@ class Kicked(Message):
     """The session ended from the edge side (logged in elsewhere, disabled, forced out)."""
 
     reason: str
+
+
+# --- work requests --------------------------------------------------------------
+
+
+class CreateTask(Message):
+    """Put a unit of work in a queue (integrations, tests, the demo; channels do it internally)."""
+
+    queue: str
+    task_id: str = ""  # "": the edge assigns one
+    channel: str = ""  # "": the queue's channel
+    kind: str = "inbound"
+    priority: int = 0
+    customer_name: str = ""
+    customer_id: str = ""
+    subject: str = ""
+    attributes: dict[str, str] = {}
+    skills: dict[str, int] | None = None  # overrides the queue's requirements
+    language: str = ""
+    preferred_agents: list[str] = []
+    direct_agent: str = ""
+    time_limit_s: float = 0.0
+
+
+class TaskCreated(Message):
+    task_id: str
+    accepted: bool = True
+    reason: str = ""  # why not accepted: closed | unknown_queue | unknown_agent | duplicate
+
+
+class CancelTask(Message):
+    task_id: str
+    reason: str = "cancelled"
+
+
+class AcceptOffer(Message):
+    offer_id: int
+    task_id: str
+
+
+class DeclineOffer(Message):
+    offer_id: int
+    task_id: str
+    reason: str = ""
+
+
+class CompleteTask(Message):
+    """The agent finished the task (hung up, closed the chat); wrap-up may follow."""
+
+    task_id: str
+
+
+class SubmitWrapUp(Message):
+    task_id: str
+    code: str = ""
+    notes: str = ""
+
+
+class ListQueues(Message):
+    pass
+
+
+class QueueList(Message):
+    queues: list[QueueStatus]
+
+
+class ExplainTask(Message):
+    task_id: str
+
+
+class TaskExplanation(Message):
+    task_id: str
+    state: str  # waiting | offered | active | wrapup | gone
+    position: int | None = None
+    ewt_s: float | None = None
+    explanation: dict[str, Any] = {}  # the routing engine's reasons: candidates, filters, scores
 
 
 # --- admin --------------------------------------------------------------------
@@ -279,7 +444,7 @@ def decode_body(name: str, raw: bytes | msgspec.Raw, expected: type[M] | None = 
         raise SwitchboardError(ErrorCode.MALFORMED, f"bad body for {name!r}: {e}", type=name) from e
 
 
-for _name, _cls in [
+_bodies: list[tuple[str, type[Message]]] = [
     ("ok", Ok),
     ("snapshot", Snapshot),
     ("login_ok", LoginOk),
@@ -290,7 +455,18 @@ for _name, _cls in [
     ("user_info", UserInfo),
     ("user_list", UserList),
     ("import_result", ImportResult),
-]:
+    ("offer_made", OfferMade),
+    ("offer_rescinded", OfferRescinded),
+    ("task_assigned", TaskAssigned),
+    ("task_ended", TaskEnded),
+    ("wrapup_started", WrapUpStarted),
+    ("wrapup_ended", WrapUpEnded),
+    ("queue_status", QueueStatus),
+    ("task_created", TaskCreated),
+    ("queue_list", QueueList),
+    ("task_explanation", TaskExplanation),
+]
+for _name, _cls in _bodies:
     register_body(_name, _cls)
 
 register_request("login", Login, LoginOk, None, idempotent=False)
@@ -300,6 +476,14 @@ register_request("get_snapshot", GetSnapshot, Snapshot, Role.AGENT, idempotent=T
 register_request("set_state", SetState, AgentStateChanged, Role.AGENT, idempotent=False)
 register_request("force_state", ForceState, AgentStateChanged, Role.SUPERVISOR, idempotent=False)
 register_request("list_agents", ListAgents, AgentList, Role.SUPERVISOR, idempotent=True)
+register_request("create_task", CreateTask, TaskCreated, Role.SUPERVISOR, idempotent=False)
+register_request("cancel_task", CancelTask, Ok, Role.SUPERVISOR, idempotent=False)
+register_request("accept_offer", AcceptOffer, TaskAssigned, Role.AGENT, idempotent=False)
+register_request("decline_offer", DeclineOffer, Ok, Role.AGENT, idempotent=False)
+register_request("complete_task", CompleteTask, Ok, Role.AGENT, idempotent=False)
+register_request("submit_wrapup", SubmitWrapUp, Ok, Role.AGENT, idempotent=False)
+register_request("list_queues", ListQueues, QueueList, Role.SUPERVISOR, idempotent=True)
+register_request("explain_task", ExplainTask, TaskExplanation, Role.SUPERVISOR, idempotent=True)
 register_request("admin.list_users", ListUsers, UserList, Role.ADMIN, idempotent=True)
 register_request("admin.add_user", AddUser, UserInfo, Role.ADMIN, idempotent=False)
 register_request("admin.set_user_disabled", SetUserDisabled, UserInfo, Role.ADMIN, idempotent=False)
@@ -308,3 +492,4 @@ register_request("admin.import_site", ImportSite, ImportResult, Role.ADMIN, idem
 
 #: PUB topics (first message part) for fan-out streams.
 TOPIC_AGENT = b"agent"
+TOPIC_QUEUE = b"queue"
