@@ -44,3 +44,20 @@ def link_icon(link: str) -> QIcon:
 
 def tray_icon(state: AgentState) -> QIcon:
     return icon(f"tray-{state.value}")
+
+
+_CHANNEL_ICONS = {
+    "voice": "channel-voice",
+    "chat": "channel-chat",
+    "web": "channel-chat",
+    "email": "channel-email",
+    "sms": "channel-sms",
+    "wechat": "channel-wechat",
+    "weibo": "channel-weibo",
+    "workorder": "channel-workorder",
+    "task": "channel-workorder",
+}
+
+
+def channel_icon(channel: str) -> QIcon:
+    return icon(_CHANNEL_ICONS.get(channel, "channel-other"))

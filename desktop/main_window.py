@@ -6,13 +6,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +29,14 @@ from desktop.settings import Settings
 from desktop.state_control import StateControl
 from desktop.state_timer import StateTimer
 from desktop.supervisor.agent_board import AgentBoard
+from desktop.supervisor.queue_board import QueueBoard
 from desktop.tasks import spawn
 from desktop.texts import LINK_CLOSED, LINK_UP, command_name
 from desktop.tray import TrayIcon
 from desktop.workspace.area import WorkspaceArea
+from desktop.workspace.offer_stack import OfferStack
+from desktop.workspace.offer_toast import ACCEPT_KEYS, DECLINE_KEYS
+from desktop.workspace.work_list import WorkList
 from edge_server.contract.messages import (
     REASON_DISCONNECTED,
     AgentState,
@@ -80,6 +85,8 @@ class MainWindow(QMainWindow):
         self._status: AgentStatus | None = None
         self._link = LINK_CLOSED
         self._board: AgentBoard | None = None
+        self._queue_board: QueueBoard | None = None
+        self._tabs: QTabWidget | None = None
         self._dock: QDockWidget | None = None
 
         # Header: who, which state since when, and whether the edge hears us.
@@ -108,7 +115,8 @@ class MainWindow(QMainWindow):
         header_layout.addWidget(self.connection)
 
         self.disconnect_banner = NoticeBanner("disconnect_banner", self)
-        self.workspace = WorkspaceArea(self)
+        self.work_list = WorkList(session, now_ms=self._now_ms, tick_ms=tick_ms)
+        self.workspace = WorkspaceArea(self.work_list, self)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -125,6 +133,19 @@ class MainWindow(QMainWindow):
         self._edge_label = QLabel(self)
         self._edge_label.setObjectName("edge_label")
         self.statusBar().addPermanentWidget(self._edge_label)
+
+        # After the central widget: the stack floats above it (a later sibling is drawn on top).
+        self.offers = OfferStack(session, now_ms=self._now_ms, anchor=self.workspace, parent=self)
+        self.offers.notice_posted.connect(self._on_notice_posted)
+        # Application-wide: an offer is answered from wherever the agent's focus is.
+        self._accept_shortcut = QShortcut(ACCEPT_KEYS, self)
+        self._accept_shortcut.setObjectName("accept_offer_shortcut")
+        self._accept_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self._accept_shortcut.activated.connect(self.offers.accept_first)
+        self._decline_shortcut = QShortcut(DECLINE_KEYS, self)
+        self._decline_shortcut.setObjectName("decline_offer_shortcut")
+        self._decline_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self._decline_shortcut.activated.connect(self.offers.decline_first)
 
         self._build_menus()
         self._tray = TrayIcon.create(self) if use_tray else None
@@ -154,6 +175,15 @@ class MainWindow(QMainWindow):
     def board(self) -> AgentBoard | None:
         """The supervisor's agent board, once a supervisor or admin logged in."""
         return self._board
+
+    @property
+    def queue_board(self) -> QueueBoard | None:
+        """The supervisor's queue table (second tab next to the agent board)."""
+        return self._queue_board
+
+    @property
+    def supervisor_tabs(self) -> QTabWidget | None:
+        return self._tabs
 
     @property
     def supervisor_dock(self) -> QDockWidget | None:
@@ -199,6 +229,8 @@ class MainWindow(QMainWindow):
         self.state_control.setEnabled(self._link == LINK_UP)
         if snapshot.role.allows(Role.SUPERVISOR):
             self._ensure_board().refresh()
+            if self._queue_board is not None:
+                self._queue_board.refresh()
         else:
             self._drop_board()
         self._on_state_changed(snapshot.me)
@@ -246,6 +278,9 @@ class MainWindow(QMainWindow):
     def _on_snapshot_refreshed(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         self._set_reasons(ReasonCatalog(snapshot.reason_codes))
+
+    def _on_notice_posted(self, text: str) -> None:
+        self.statusBar().showMessage(text, _STATUS_TIMEOUT_MS)
 
     def _on_logged_out(self) -> None:
         self._snapshot = None
@@ -320,6 +355,9 @@ class MainWindow(QMainWindow):
         self._view_menu.setTitle(self.tr("&View"))
         if self._dock is not None:
             self._dock.setWindowTitle(self.tr("Team"))
+        if self._tabs is not None and self._board is not None and self._queue_board is not None:
+            self._tabs.setTabText(self._tabs.indexOf(self._board), self.tr("Agents"))
+            self._tabs.setTabText(self._tabs.indexOf(self._queue_board), self.tr("Queues"))
         self._update_banner()
         self._update_tray()
 
@@ -336,6 +374,7 @@ class MainWindow(QMainWindow):
     def _set_reasons(self, reasons: ReasonCatalog) -> None:
         self._reasons = reasons
         self.state_control.set_reasons(reasons)
+        self.work_list.set_reasons(reasons)
         if self._board is not None:
             self._board.set_reasons(reasons)
 
@@ -363,9 +402,15 @@ class MainWindow(QMainWindow):
         if self._board is None:
             self._board = AgentBoard(self._session, now_ms=self._now_ms, tick_ms=self._tick_ms)
             self._board.set_reasons(self._reasons)
+            self._queue_board = QueueBoard(self._session, now_ms=self._now_ms, tick_ms=self._tick_ms)
+            self._tabs = QTabWidget(self)
+            self._tabs.setObjectName("supervisor_tabs")
+            self._tabs.setDocumentMode(True)
+            self._tabs.addTab(self._board, self.tr("Agents"))
+            self._tabs.addTab(self._queue_board, self.tr("Queues"))
             self._dock = QDockWidget(self)
             self._dock.setObjectName("supervisor_dock")
-            self._dock.setWidget(self._board)
+            self._dock.setWidget(self._tabs)
             self._dock.setWindowTitle(self.tr("Team"))
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self._dock)
             self._view_menu.addAction(self._dock.toggleViewAction())
@@ -384,3 +429,5 @@ class MainWindow(QMainWindow):
         self._dock.deleteLater()
         self._dock = None
         self._board = None
+        self._queue_board = None
+        self._tabs = None

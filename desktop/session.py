@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,23 +22,40 @@ from edge_server.bus.errors import BusError
 from edge_server.contract.errors import ErrorCode, SwitchboardError
 from edge_server.contract.messages import (
     TOPIC_AGENT,
+    TOPIC_QUEUE,
+    AcceptOffer,
     AgentList,
     AgentState,
     AgentStateChanged,
     AgentStatus,
+    CompleteTask,
+    DeclineOffer,
     ForceState,
     Kicked,
     ListAgents,
+    ListQueues,
     Message,
+    OfferMade,
+    OfferRescinded,
+    Ok,
+    QueueList,
+    QueueStatus,
     ReasonCode,
     Role,
     SetState,
     Snapshot,
+    SubmitWrapUp,
+    TaskAssigned,
+    TaskEnded,
+    WrapUpEnded,
+    WrapUpStarted,
 )
 
 log = logging.getLogger("sb.ui")
 
 _CLOSE_TIMEOUT_S = 2.0
+#: Tasks whose wrap-up ended, remembered so a late accept reply cannot bring one back.
+_FINISHED_REMEMBERED = 256
 
 
 class EdgeSession(QObject):
@@ -56,6 +74,18 @@ class EdgeSession(QObject):
         snapshot_refreshed(Snapshot): a resume needed a fresh snapshot (missed pushes lost).
         command_failed(str command, str message): a command was refused or timed out.
         logged_out(): the session ended from this side.
+
+    Work (routing) signals; after a snapshot (login or resume) they are emitted again for
+    everything the snapshot holds, right after logged_in / snapshot_refreshed, so views
+    drop what the snapshot lacks on those and redraw from these:
+        offer_received(OfferMade): a task rings at this agent.
+        offer_rescinded(OfferRescinded): the offer is gone (taken, customer left...).
+        task_assigned(TaskAssigned): the task is this agent's work (accept reply or push).
+        task_ended(TaskEnded): the other side ended an assigned task.
+        wrapup_started(WrapUpStarted): after-call work began for a task.
+        wrapup_ended(WrapUpEnded): after-call work ended (submitted, timer, logout).
+        queue_status_published(QueueStatus): a queue's live statistics (supervisors).
+        queues_listed(list[QueueStatus]): the answer to list_queues.
     """
 
     logged_in = Signal(object)
@@ -69,6 +99,14 @@ class EdgeSession(QObject):
     snapshot_refreshed = Signal(object)
     command_failed = Signal(str, str)
     logged_out = Signal()
+    offer_received = Signal(object)
+    offer_rescinded = Signal(object)
+    task_assigned = Signal(object)
+    task_ended = Signal(object)
+    wrapup_started = Signal(object)
+    wrapup_ended = Signal(object)
+    queue_status_published = Signal(object)
+    queues_listed = Signal(list)
 
     def __init__(
         self,
@@ -91,6 +129,10 @@ class EdgeSession(QObject):
         self._edge = ""
         self._snapshot: Snapshot | None = None
         self._me: AgentStatus | None = None
+        # Pushes that arrive between the login reply and the end of login() wait here, so
+        # views see the snapshot first and the changes after it, in the edge's order.
+        self._held: list[tuple[Message, int]] | None = None
+        self._finished: OrderedDict[str, None] = OrderedDict()
         self.last_login_error: SwitchboardError | None = None
 
     # --- what widgets read ------------------------------------------------------
@@ -140,6 +182,26 @@ class EdgeSession(QObject):
         await self._teardown()
         self._edge = edge
         self.last_login_error = None
+        self._held = []
+        try:
+            return await self._login(
+                edge, username, password, server_key=server_key, client_keys=client_keys,
+                language=language, sip_contact=sip_contact,
+            )
+        finally:
+            self._held = None  # also when cancelled: pushes must never be held for good
+
+    async def _login(
+        self,
+        edge: str,
+        username: str,
+        password: str,
+        *,
+        server_key: bytes | None,
+        client_keys: tuple[bytes, bytes] | None,
+        language: str,
+        sip_contact: str,
+    ) -> bool:
         client: EdgeClient | None = None
         try:
             try:
@@ -188,6 +250,10 @@ class EdgeSession(QObject):
         if ok.snapshot.role.allows(Role.SUPERVISOR) and ok.pub_port:
             await self._start_subscriber(edge, ok.pub_port, server_key, client_keys)
         self.logged_in.emit(ok.snapshot)
+        self._emit_work(ok.snapshot)
+        held, self._held = self._held or [], None
+        for body, seq in held:
+            self._on_client_push(body, seq)
         return True
 
     async def set_state(self, state: AgentState, reason: str = "") -> AgentStatus | None:
@@ -228,6 +294,65 @@ class EdgeSession(QObject):
         self.agents_listed.emit(list(reply.agents))
         return list(reply.agents)
 
+    async def accept_offer(self, offer: OfferMade) -> TaskAssigned | None:
+        """Take the offered task; the assignment is emitted as task_assigned (None: refused)."""
+        client = self._require("accept_offer")
+        if client is None:
+            return None
+        body = AcceptOffer(offer_id=offer.offer_id, task_id=offer.task.task_id)
+        reply = await self._request("accept_offer", client, body)
+        if not isinstance(reply, TaskAssigned):
+            return None
+        log.info("accepted offer %d: task %s", offer.offer_id, reply.task.task_id)
+        # Pushes after the reply may have been handled before this coroutine resumed; a task
+        # whose wrap-up already ended must not reappear from the (older) reply.
+        if reply.task.task_id not in self._finished:
+            self.task_assigned.emit(reply)
+        return reply
+
+    async def decline_offer(self, offer: OfferMade, reason: str = "") -> bool:
+        """Turn the offer down; the task goes back to its place in the queue."""
+        client = self._require("decline_offer")
+        if client is None:
+            return False
+        body = DeclineOffer(offer_id=offer.offer_id, task_id=offer.task.task_id, reason=reason)
+        reply = await self._request("decline_offer", client, body)
+        if isinstance(reply, Ok):
+            log.info("declined offer %d (task %s)", offer.offer_id, offer.task.task_id)
+        return isinstance(reply, Ok)
+
+    async def complete_task(self, task_id: str) -> bool:
+        """The agent finished the task; wrap-up may follow (wrapup_started)."""
+        client = self._require("complete_task")
+        if client is None:
+            return False
+        reply = await self._request("complete_task", client, CompleteTask(task_id=task_id))
+        if isinstance(reply, Ok):
+            log.info("completed task %s", task_id)
+        return isinstance(reply, Ok)
+
+    async def submit_wrapup(self, task_id: str, code: str = "", notes: str = "") -> bool:
+        """End the after-call work of a task with a wrap-up code and notes."""
+        client = self._require("submit_wrapup")
+        if client is None:
+            return False
+        body = SubmitWrapUp(task_id=task_id, code=code, notes=notes)
+        reply = await self._request("submit_wrapup", client, body)
+        if isinstance(reply, Ok):
+            log.info("submitted wrap-up of task %s: %s", task_id, code or "-")
+        return isinstance(reply, Ok)
+
+    async def list_queues(self) -> list[QueueStatus] | None:
+        """Supervisor: every queue's live statistics; also emitted as queues_listed."""
+        client = self._require("list_queues")
+        if client is None:
+            return None
+        reply = await self._request("list_queues", client, ListQueues())
+        if not isinstance(reply, QueueList):
+            return None
+        self.queues_listed.emit(list(reply.queues))
+        return list(reply.queues)
+
     async def logout(self, timeout: float = 3.0) -> None:
         """Log out (bounded by ``timeout``) and close the connection; emits logged_out."""
         client = self._client
@@ -249,6 +374,9 @@ class EdgeSession(QObject):
     # --- client callbacks (run on the loop, i.e. the GUI thread) --------------------
 
     def _on_client_push(self, body: Message, seq: int) -> None:
+        if self._held is not None:
+            self._held.append((body, seq))
+            return
         if isinstance(body, AgentStateChanged):
             if self._me is None or body.status.username == self._me.username:
                 self._apply_own(body.status)
@@ -259,8 +387,26 @@ class EdgeSession(QObject):
             self._snapshot = None
             self.kicked.emit(body.reason)
             spawn(self._teardown(), name="session-teardown-kicked")
+        elif isinstance(body, OfferMade):
+            log.info("offer %d: task %s from queue %s", body.offer_id, body.task.task_id, body.task.queue)
+            self.offer_received.emit(body)
+        elif isinstance(body, OfferRescinded):
+            log.info("offer %d rescinded: %s", body.offer_id, body.reason)
+            self.offer_rescinded.emit(body)
+        elif isinstance(body, TaskAssigned):
+            self.task_assigned.emit(body)
+        elif isinstance(body, TaskEnded):
+            log.info("task %s ended: %s", body.task_id, body.reason)
+            self.task_ended.emit(body)
+        elif isinstance(body, WrapUpStarted):
+            self.wrapup_started.emit(body)
+        elif isinstance(body, WrapUpEnded):
+            self._finished[body.task_id] = None
+            while len(self._finished) > _FINISHED_REMEMBERED:
+                self._finished.popitem(last=False)
+            self.wrapup_ended.emit(body)
         else:
-            # Later subsystems (offers, messages) add their own signals here.
+            # Later subsystems (messages, calls) add their own signals here.
             log.debug("push #%d of type %s is not handled yet", seq, type(body).__name__)
 
     def _on_client_link_state(self, state: LinkState) -> None:
@@ -278,10 +424,13 @@ class EdgeSession(QObject):
         self._me = None  # the snapshot's status replaces ours even if it is older
         self._adopt_snapshot(snapshot)
         self.snapshot_refreshed.emit(snapshot)
+        self._emit_work(snapshot)
 
     def _on_published(self, topic: bytes, body: Message) -> None:
         if isinstance(body, AgentStateChanged):
             self.agent_status_published.emit(body.status)
+        elif isinstance(body, QueueStatus):
+            self.queue_status_published.emit(body)
 
     # --- internals ------------------------------------------------------------------
 
@@ -289,6 +438,15 @@ class EdgeSession(QObject):
         self._snapshot = snapshot
         self.clock.sync(snapshot.server_time_ms)
         self._apply_own(snapshot.me)
+
+    def _emit_work(self, snapshot: Snapshot) -> None:
+        """Replay the work a snapshot holds as the signals live pushes would have given."""
+        for offer in snapshot.offers:
+            self.offer_received.emit(offer)
+        for task in snapshot.tasks:
+            self.task_assigned.emit(TaskAssigned(task=task))
+        for wrapup in snapshot.wrapups:
+            self.wrapup_started.emit(wrapup)
 
     def _apply_own(self, status: AgentStatus) -> None:
         """Emit state_changed once per real change, never going back in time.
@@ -336,7 +494,7 @@ class EdgeSession(QObject):
             return
         endpoint = f"tcp://{host}:{pub_port}"
         sub = EdgeSubscriber(
-            endpoint, server_key=server_key, client_keys=client_keys, topics=[TOPIC_AGENT]
+            endpoint, server_key=server_key, client_keys=client_keys, topics=[TOPIC_AGENT, TOPIC_QUEUE]
         )
         sub.on_message = self._on_published
         try:
@@ -354,6 +512,8 @@ class EdgeSession(QObject):
         client, self._client = self._client, None
         self._snapshot = None
         self._me = None
+        self._held = None
+        self._finished.clear()
         if sub is not None:
             await self._close_quietly(sub, "subscriber")
         if client is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop.i18n import ui_is_chinese
 from edge_server.contract.errors import ErrorCode, SwitchboardError
 from edge_server.contract.messages import AgentState
 
@@ -128,4 +129,84 @@ def command_name(command: str) -> str:
             return QCoreApplication.translate("Commands", "Logging out")
         case "subscribe":
             return QCoreApplication.translate("Commands", "Following the team's states")
+        case "accept_offer":
+            return QCoreApplication.translate("Commands", "Accepting the offer")
+        case "decline_offer":
+            return QCoreApplication.translate("Commands", "Declining the offer")
+        case "complete_task":
+            return QCoreApplication.translate("Commands", "Completing the task")
+        case "submit_wrapup":
+            return QCoreApplication.translate("Commands", "Submitting the wrap-up")
+        case "list_queues":
+            return QCoreApplication.translate("Commands", "Loading the queues")
     return command
+
+
+# --- work: channels, queues, why offers and tasks ended ------------------------------------
+
+
+def channel_name(channel: str) -> str:
+    """The channel as agents call it; an unknown channel shows its id."""
+    match channel:
+        case "voice":
+            return QCoreApplication.translate("Channels", "Voice")
+        case "chat" | "web":
+            return QCoreApplication.translate("Channels", "Chat")
+        case "email":
+            return QCoreApplication.translate("Channels", "Email")
+        case "sms":
+            return QCoreApplication.translate("Channels", "SMS")
+        case "wechat":
+            return QCoreApplication.translate("Channels", "WeChat")
+        case "weibo":
+            return QCoreApplication.translate("Channels", "Weibo")
+        case "workorder" | "task":
+            return QCoreApplication.translate("Channels", "Work order")
+    return channel
+
+
+def localized_name(name_en: str, name_zh: str, fallback: str) -> str:
+    """The Chinese name under a Chinese UI when there is one, else the English one, else the id."""
+    if ui_is_chinese() and name_zh:
+        return name_zh
+    return name_en or name_zh or fallback
+
+
+def customer_name(name: str) -> str:
+    return name or QCoreApplication.translate("Work", "Unknown customer")
+
+
+def rescind_reason(reason: str) -> str:
+    """Why an offer was withdrawn, as a short clause for the status bar."""
+    match reason:
+        case "taken":
+            return QCoreApplication.translate("Work", "another agent took it")
+        case "cancelled":
+            return QCoreApplication.translate("Work", "the customer left")
+        case "expired":
+            return QCoreApplication.translate("Work", "the task expired")
+        case "agent_unavailable":
+            return QCoreApplication.translate("Work", "you are no longer available")
+        case "voicemail":
+            return QCoreApplication.translate("Work", "sent to voicemail")
+        case "timed_out":
+            return QCoreApplication.translate("Work", "not answered in time")
+        case "declined":
+            return QCoreApplication.translate("Work", "declined")
+    return reason
+
+
+def task_end_reason(reason: str) -> str:
+    """Why the other side ended an assigned task."""
+    match reason:
+        case "customer_left" | "hangup" | "abandoned":
+            return QCoreApplication.translate("Work", "The customer ended it")
+        case "cancelled":
+            return QCoreApplication.translate("Work", "Cancelled")
+        case "supervisor":
+            return QCoreApplication.translate("Work", "A supervisor ended it")
+        case "completed":
+            return QCoreApplication.translate("Work", "Completed")
+        case "expired":
+            return QCoreApplication.translate("Work", "Its time limit ran out")
+    return reason

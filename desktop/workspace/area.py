@@ -1,16 +1,17 @@
-"""The central workspace: one page per open interaction, an empty state when there is none."""
+"""The central workspace: the agent's work list, or an empty state when there is no work."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.icons import icon
+from desktop.workspace.work_list import WorkList
 
 
 class WorkspaceArea(QStackedWidget):
-    """Page 0 is the empty state; interaction views (later) are added after it."""
+    """Page 0 is the empty state, page 1 the work list; the list shows while it holds a task."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, work_list: WorkList | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workspace")
         self._empty = QWidget(self)
@@ -32,11 +33,22 @@ class WorkspaceArea(QStackedWidget):
         layout.addWidget(self._hint)
         layout.addStretch(2)
         self.addWidget(self._empty)
+        self.work_list = work_list
+        if work_list is not None:
+            self.addWidget(work_list)
+            work_list.count_changed.connect(self._on_work_count_changed)
         self._retranslate()
 
     @property
     def empty_title(self) -> str:
         return self._title.text()
+
+    @property
+    def showing_work(self) -> bool:
+        return self.work_list is not None and self.currentWidget() is self.work_list
+
+    def _on_work_count_changed(self, count: int) -> None:
+        self.setCurrentWidget(self.work_list if count and self.work_list is not None else self._empty)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -101,6 +101,7 @@ class TaskInfo(Message):
     customer_id: str = ""
     subject: str = ""  # one line of context for the toast and the list
     arrived_ms: int = 0  # when the customer started waiting (epoch ms)
+    assigned_ms: int = 0  # when an agent accepted it (0: not yet)
     attributes: dict[str, str] = {}
 
 
@@ -130,10 +131,10 @@ class TaskAssigned(Message):
 
 
 class TaskEnded(Message):
-    """Pushed: an assigned task ended from the other side (customer hung up, supervisor cancelled)."""
+    """Pushed: an assigned task ended and needs no wrap-up (or ended from the other side)."""
 
     task_id: str
-    reason: str
+    reason: str  # completed | cancelled | hangup | customer_left | abandoned | supervisor | expired
 
 
 class WrapUpStarted(Message):
@@ -190,7 +191,7 @@ class Snapshot(Message):
     seq: int = 0  # the session's push sequence this snapshot is current at
     server_time_ms: int = 0
     offers: list[OfferMade] = []  # ringing at this agent now
-    tasks: list[TaskInfo] = []  # assigned and not completed
+    tasks: list[TaskInfo] = []  # assigned to this agent, including those in wrap-up
     wrapups: list[WrapUpStarted] = []  # after-call work in progress
 
 

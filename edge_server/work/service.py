@@ -164,11 +164,10 @@ class WorkService:
             self._config = event.config
         elif isinstance(event, rev.TaskArrived):
             self._infos[event.task.task_id] = self._info_from_spec(event.task)
-        elif isinstance(event, (rev.TaskCompleted, rev.TaskCancelled)):
+        elif isinstance(event, rev.TaskCancelled):
             agent = self._owner.get(event.task_id)
-            if agent:
+            if agent and not any(isinstance(d, dec.AcwStarted) for d in decisions):
                 self._work_of(agent).tasks.pop(event.task_id, None)
-            if isinstance(event, rev.TaskCancelled):
                 self._forget(event.task_id)
         for d in decisions:
             match d:
@@ -182,13 +181,17 @@ class WorkService:
                 case dec.Assigned():
                     w = self._work_of(d.agent)
                     w.offers.pop(d.offer_id, None)
-                    w.tasks[d.task_id] = self._infos.get(d.task_id) or m.TaskInfo(task_id=d.task_id, queue=d.queue)
+                    info = self._infos.get(d.task_id) or m.TaskInfo(task_id=d.task_id, queue=d.queue)
+                    info = msgspec.structs.replace(info, assigned_ms=event.now_ms)
+                    self._infos[d.task_id] = w.tasks[d.task_id] = info
                     self._owner[d.task_id] = d.agent
                 case dec.AcwStarted():
                     self._work_of(d.agent).wrapups[d.task_id] = m.WrapUpStarted(
                         task_id=d.task_id, until_ms=d.until_ms, codes=list(d.wrapup_codes))
                 case dec.AcwEnded():
-                    self._work_of(d.agent).wrapups.pop(d.task_id, None)
+                    w = self._work_of(d.agent)
+                    w.wrapups.pop(d.task_id, None)
+                    w.tasks.pop(d.task_id, None)  # kept through wrap-up so a fresh login still shows it
                     self._forget(d.task_id)
                 case dec.TaskExpired() | dec.TaskRejected():
                     self._forget(d.task_id)
@@ -197,8 +200,11 @@ class WorkService:
                 case _:
                     pass
         if isinstance(event, rev.TaskCompleted) and not any(
-            isinstance(d, dec.AcwStarted) for d in decisions
+            isinstance(d, (dec.AcwStarted, dec.EventRefused)) for d in decisions
         ):
+            agent = self._owner.get(event.task_id)
+            if agent:
+                self._work_of(agent).tasks.pop(event.task_id, None)
             self._forget(event.task_id)
 
     def _forget(self, task_id: str) -> None:
@@ -349,7 +355,7 @@ class WorkService:
             raise SwitchboardError(ErrorCode.NOT_FOUND, f"no task {req.task_id!r}", task_id=req.task_id)
         agent = self._owner.get(req.task_id)
         await self._input(rev.TaskCancelled(now_ms=self._now_ms(), task_id=req.task_id, reason=req.reason))
-        if agent:
+        if agent:  # after any wrap-up push, so the desktop knows why the task is in wrap-up
             self._push(agent, m.TaskEnded(task_id=req.task_id, reason=req.reason))
         return m.Ok()
 
@@ -375,7 +381,11 @@ class WorkService:
     async def _complete_task(self, conn: Connection, req: m.CompleteTask, user: str) -> m.Ok:
         if req.task_id not in self._work_of(user).tasks:
             raise SwitchboardError(ErrorCode.NOT_FOUND, f"task {req.task_id!r} is not yours", task_id=req.task_id)
-        await self._input(rev.TaskCompleted(now_ms=self._now_ms(), task_id=req.task_id))
+        if req.task_id in self._work_of(user).wrapups:
+            raise SwitchboardError(ErrorCode.CONFLICT, "the task is in wrap-up already", task_id=req.task_id)
+        decisions = await self._input(rev.TaskCompleted(now_ms=self._now_ms(), task_id=req.task_id))
+        if not any(isinstance(d, dec.AcwStarted) for d in decisions):
+            self._push(user, m.TaskEnded(task_id=req.task_id, reason="completed"))
         return m.Ok()
 
     async def _submit_wrapup(self, conn: Connection, req: m.SubmitWrapUp, user: str) -> m.Ok:

@@ -21,7 +21,8 @@ def test_before_login(qtbot: QtBot, session: FakeSession, settings: Settings, cl
     assert not w.state_control.isEnabled()
     assert w.state_timer.text() == "--:--"
     assert w.workspace.objectName() == "workspace"
-    assert w.workspace.count() == 1 and w.workspace.empty_title == "No interactions"
+    assert w.workspace.empty_title == "No interactions"
+    assert not w.workspace.showing_work and w.work_list.count() == 0
 
 
 def test_header_after_login(qtbot: QtBot, session: FakeSession, settings: Settings, clock: FakeClock) -> None:

@@ -14,11 +14,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.client_config import ClientConfig, load_client_config
+from desktop.main_window import MainWindow
 from desktop.session import EdgeSession
-from edge_server.contract.messages import AgentState, AgentStatus, Role, Snapshot
+from desktop.settings import Settings
+from edge_server.bus.client import EdgeClient
+from edge_server.contract.messages import (
+    AgentState,
+    AgentStatus,
+    CreateTask,
+    QueueStatus,
+    Role,
+    Snapshot,
+    TaskCreated,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -181,3 +193,64 @@ def test_unattended_desktop_process_logs_in_goes_ready_and_quits(
     assert "logged in as li.wei" in log
     assert "own state: ready" in log  # --auto-ready, confirmed by the edge
     assert log.index("own state: ready") < log.index("shut down")
+
+
+def test_offer_to_wrapup_through_the_main_window(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, live_edge: LiveEdge, settings: Settings
+) -> None:
+    """The real edge routes a task to alice's window: toast, Accept, Complete, wrap-up, Submit."""
+    agent_cfg = load_client_config(live_edge.config("desk1"))
+    sup_cfg = load_client_config(live_edge.config("sup1"))
+    alice, sup = _session("desk1-work"), _session("sup1-work")
+    # A second connection with the supervisor desk's key plays the integration that creates work.
+    admin = EdgeClient(sup_cfg.edge, server_key=sup_cfg.server_key, client_keys=sup_cfg.client_keys,
+                       client_id="test-admin-work", request_timeout_s=10)
+    w = MainWindow(alice, settings, now_ms=alice.clock.now_ms, use_tray=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        _login(qtbot, alice, agent_cfg, "alice")
+        _login(qtbot, sup, sup_cfg, "sup")
+        queues = _run(qtbot, sup.list_queues())
+        assert queues is not None and {"billing.zh", "tech.en", "sales"} <= {q.queue for q in queues}
+        published: list[QueueStatus] = []
+        sup.queue_status_published.connect(published.append)
+        qtbot.wait(300)  # PUB/SUB joins asynchronously (the slow-joiner)
+        _run(qtbot, admin.start())
+        _run(qtbot, admin.wait_up(10))
+        _run(qtbot, admin.login("admin", PASSWORD))
+        created = _run(qtbot, admin.request(CreateTask(queue="billing.zh", customer_name="王小明",
+                                                       subject="账单疑问 Billing question", priority=1)))
+        assert isinstance(created, TaskCreated) and created.accepted
+        qtbot.waitUntil(lambda: any(q.queue == "billing.zh" and q.waiting >= 1 for q in published), timeout=5000)
+
+        _run(qtbot, alice.set_state(AgentState.READY))
+        qtbot.waitUntil(lambda: len(w.offers.toasts()) == 1, timeout=5000)
+        toast = w.offers.toasts()[0]
+        assert toast.customer_label.text() == "王小明"
+        assert toast.queue_label.text() == "Billing (Mandarin) · Chat"
+        assert not toast.priority_badge.isHidden()
+        assert 15 <= int(toast.seconds_label.text().split()[0]) <= 20  # offer_timeout_s = 20, edge clock
+        qtbot.mouseClick(toast.accept_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.work_list.count() == 1 and not w.offers.toasts(), timeout=5000)
+        assert w.work_list.current_task_id() == created.task_id
+
+        view = w.work_list.current_view()
+        assert view is not None and view.subject_label.text() == "账单疑问 Billing question"
+        qtbot.mouseClick(view.complete_button, Qt.MouseButton.LeftButton)
+        # The queue's after-call work is manual with two allowed codes: the wrap-up is mandatory.
+        qtbot.waitUntil(lambda: view.wrapup_panel is not None, timeout=5000)
+        panel = view.wrapup_panel
+        assert panel is not None and panel.required and panel.codes() == ["resolved", "follow_up"]
+        assert not panel.submit_button.isEnabled()
+        panel.code_combo.setEditText("needs follow-up")
+        panel.notes_edit.setPlainText("callback tomorrow")
+        qtbot.mouseClick(panel.submit_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.work_list.count() == 0, timeout=5000)
+        assert not w.workspace.showing_work
+        qtbot.waitUntil(lambda: any(q.queue == "billing.zh" and q.answered >= 1 for q in published), timeout=5000)
+    finally:
+        _run(qtbot, admin.close())
+        _run(qtbot, alice.logout(3.0))
+        _run(qtbot, sup.close())

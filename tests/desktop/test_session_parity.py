@@ -8,7 +8,10 @@ from PySide6.QtCore import Signal
 from desktop.session import EdgeSession
 from desktop_fakes import FakeSession
 
-_PUBLIC_ASYNC = ("login", "set_state", "force_state", "list_agents", "logout", "close")
+_PUBLIC_ASYNC = (
+    "login", "set_state", "force_state", "list_agents", "logout", "close",
+    "accept_offer", "decline_offer", "complete_task", "submit_wrapup", "list_queues",
+)
 
 
 def _signals(cls: type) -> dict[str, str]:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +18,8 @@ from desktop.reasons import ReasonCatalog
 from desktop.settings import Settings
 from desktop.state_control import StateControl
 from desktop.workspace.area import WorkspaceArea
-from desktop_fakes import REASONS, FakeClock, FakeSession, snapshot
+from desktop_fakes import REASONS, FakeClock, FakeSession, offer, queue_status, snapshot, status, task
+from edge_server.contract.messages import OfferRescinded, Role, TaskAssigned, WrapUpStarted
 
 
 @pytest.fixture
@@ -37,9 +39,7 @@ def test_every_string_has_a_finished_chinese_translation() -> None:
         assert tr is not None and tr.text, f"untranslated: {src!r}"
         assert tr.get("type") is None, f"unfinished: {src!r}"
         # Placeholders must survive translation, or .format() breaks at run time.
-        for token in ("{name}", "{reason}", "{seconds}", "{edge}", "{detail}", "{what}", "{why}",
-                      "{state}", "{shown}", "{total}", "{ours}", "{theirs}"):
-            assert (token in (src or "")) == (token in tr.text), f"{token} in {src!r}"
+        assert sorted(re.findall(r"\{\w+\}", src or "")) == sorted(re.findall(r"\{\w+\}", tr.text)), src
 
 
 @pytest.mark.parametrize(
@@ -114,3 +114,46 @@ def test_unusable_bundled_font_is_reported(
     if not ok:
         assert "could not load bundled font" in caplog.text
         assert "fonts-wqy-microhei" in caplog.text
+
+
+def test_work_views_in_chinese(
+    qtbot: QtBot, translations: Translations, session: FakeSession, settings: Settings, clock: FakeClock
+) -> None:
+    translations.install("zh_CN")
+    session.queues = [queue_status("billing.zh", service_level_pct=50.0)]
+    w = MainWindow(session, settings, now_ms=clock.now_ms, use_tray=False)
+    qtbot.addWidget(w)
+    session.play_login(snapshot(Role.SUPERVISOR, me=status("sup", role=Role.SUPERVISOR)))
+    session.offer_received.emit(offer(1, task("t1"), now_ms=clock.ms))
+    [toast] = w.offers.toasts()
+    assert toast.queue_label.text() == "账单（中文） · 在线聊天"  # the queue's own Chinese name
+    assert toast.accept_button.text() == "接受" and toast.seconds_label.text() == "20 秒"
+    session.offer_rescinded.emit(OfferRescinded(offer_id=1, task_id="t1", reason="cancelled"))
+    assert w.status_message() == "分配已撤回：张伟 Zhang Wei – 客户已离开"
+    session.task_assigned.emit(TaskAssigned(task=task("t2")))
+    session.wrapup_started.emit(WrapUpStarted(task_id="t2", codes=["resolved", "follow_up"]))
+    panel = w.work_list.view_for("t2").wrapup_panel  # type: ignore[union-attr]
+    assert panel is not None
+    # Wrap-up codes take the site's Chinese labels, and type-ahead works on them.
+    assert [panel.code_combo.itemText(i) for i in range(2)] == ["已解决", "需跟进"]
+    panel.code_combo.setEditText("需跟进")
+    assert panel.chosen_code() == "follow_up"
+    assert w.work_list.view_for("t2").phase_label.text() == "话后整理"  # type: ignore[union-attr]
+    assert w.supervisor_tabs is not None and w.supervisor_tabs.tabText(1) == "队列"
+    board = w.queue_board
+    assert board is not None
+    qtbot.waitUntil(lambda: board.model.rowCount() == 1, timeout=2000)
+    m = board.model
+    assert m.data(m.index(0, 0)) == "账单（中文）"
+    assert m.headerData(5, Qt.Orientation.Horizontal) == "服务水平"
+    # Switching back to English relabels live.
+    translations.install("en")
+    qtbot.waitUntil(lambda: toast_free_label(w) == "Billing (Mandarin) · Chat", timeout=2000)
+    assert [panel.code_combo.itemText(i) for i in range(2)] == ["Resolved", "Needs follow-up"]
+    assert panel.chosen_code() == "follow_up"
+
+
+def toast_free_label(w: MainWindow) -> str:
+    """The work list's queue line of the selected task (no toast is left by now)."""
+    view = w.work_list.view_for("t2")
+    return view.queue_label.text() if view is not None else ""

@@ -64,11 +64,16 @@ async def test_offer_accept_complete_wrapup(edge: EdgeProcess) -> None:
             await alice.request(m.CompleteTask(task_id=created.task_id))
             wrap = await _wait_for(_first(pushes, m.WrapUpStarted))
             assert wrap.codes == ["resolved", "follow_up"] and wrap.until_ms is None
+            snap = await alice.request(m.GetSnapshot())  # a fresh desktop still sees the task in wrap-up
+            assert [t.task_id for t in snap.tasks] == [created.task_id] and snap.tasks[0].assigned_ms > 0
+            assert [w.task_id for w in snap.wrapups] == [created.task_id]
             with pytest.raises(SwitchboardError) as err:
                 await alice.request(m.SubmitWrapUp(task_id=created.task_id, code="nonsense"))
             assert err.value.code == ErrorCode.INVALID_ARGUMENT
             await alice.request(m.SubmitWrapUp(task_id=created.task_id, code="resolved"))
             await _wait_for(_first(pushes, m.WrapUpEnded))
+            snap = await alice.request(m.GetSnapshot())
+            assert snap.tasks == [] and snap.wrapups == []
             queues = await sup.request(m.ListQueues())
             assert isinstance(queues, m.QueueList)
             billing = next(q for q in queues.queues if q.queue == "billing.zh")
@@ -119,3 +124,20 @@ async def test_waiting_tasks_keep_order_and_age_across_sigkill(edge: EdgeProcess
         await bob.request(m.SetState(state=m.AgentState.READY))
         offer = await _wait_for(_first(pushes, m.OfferMade))
         assert offer.task.task_id == ids[2]
+
+
+async def test_completing_without_wrapup_ends_the_task(edge: EdgeProcess) -> None:
+    async with make_client(edge, "desk2") as bob, make_client(edge, "sup1") as sup:
+        pushes: list[m.Message] = []
+        bob.on_push = lambda body, seq: pushes.append(body)
+        await bob.login("bob", "switchboard")
+        await sup.login("sup", "switchboard")
+        created = await sup.request(m.CreateTask(queue="sales", customer_name="Ann"))
+        await bob.request(m.SetState(state=m.AgentState.READY))
+        offer = await _wait_for(_first(pushes, m.OfferMade))
+        await bob.request(m.AcceptOffer(offer_id=offer.offer_id, task_id=offer.task.task_id))
+        await bob.request(m.CompleteTask(task_id=created.task_id))
+        ended = await _wait_for(_first(pushes, m.TaskEnded))
+        assert ended.reason == "completed" and ended.task_id == created.task_id
+        snap = await bob.request(m.GetSnapshot())
+        assert snap.tasks == [] and snap.wrapups == []

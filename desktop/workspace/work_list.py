@@ -1,0 +1,300 @@
+"""The agent's work: assigned tasks on the left, the selected one's detail pane on the right."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.reasons import ReasonCatalog
+from desktop.tasks import spawn
+from desktop.workspace.task_view import TaskView
+from desktop.workspace.work_delegate import WorkItemDelegate
+from desktop.workspace.work_model import TASK_ID_ROLE, TaskPhase, WorkItem, WorkListModel
+from edge_server.contract.messages import Snapshot, TaskAssigned, TaskEnded, WrapUpEnded, WrapUpStarted
+
+if TYPE_CHECKING:
+    from desktop.session import EdgeSession
+
+log = logging.getLogger("sb.ui")
+
+#: Ctrl+1 .. Ctrl+9 select the first nine tasks.
+SELECT_KEYS = 9
+
+
+class WorkList(QWidget):
+    """Observes the session's work signals; sends complete and wrap-up back to it."""
+
+    #: The number of tasks changed (the workspace shows its empty page at 0).
+    count_changed = Signal(int)
+
+    def __init__(
+        self,
+        session: EdgeSession,
+        *,
+        now_ms: Callable[[], int],
+        tick_ms: int = 1000,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("work_list")
+        self._session = session
+        self._now_ms = now_ms
+        self._tick_ms = tick_ms
+        self._reasons = ReasonCatalog()
+        self._views: dict[str, TaskView] = {}
+        self.model = WorkListModel(now_ms, tick_ms=tick_ms, parent=self)
+
+        self._title = QLabel(self)
+        self._title.setObjectName("work_title")
+        self.list_view = QListView(self)
+        self.list_view.setObjectName("work_list_view")
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(WorkItemDelegate(self.model))
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 8)
+        left_layout.addWidget(self._title)
+        left_layout.addWidget(self.list_view, 1)
+
+        self.details = QStackedWidget(self)
+        self.details.setObjectName("task_details_stack")
+        self._nothing = QLabel(self.details)
+        self._nothing.setObjectName("empty_hint")
+        self._nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.details.addWidget(self._nothing)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("work_splitter")
+        splitter.addWidget(left)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 600])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._shortcuts: list[QShortcut] = []
+        for n in range(1, SELECT_KEYS + 1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
+            shortcut.setObjectName(f"select_task_{n}")
+            # The whole window: the agent may be typing in a chat when switching tasks.
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda n=n: self.select_row(n - 1))
+            self._shortcuts.append(shortcut)
+
+        self._tick = QTimer(self)
+        self._tick.setObjectName("task_view_tick")
+        self._tick.setInterval(tick_ms)
+        self._tick.timeout.connect(self._on_tick)
+
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            sig.connect(self._on_rows_changed)
+        session.task_assigned.connect(self._on_task_assigned)
+        session.task_ended.connect(self._on_task_ended)
+        session.wrapup_started.connect(self._on_wrapup_started)
+        session.wrapup_ended.connect(self._on_wrapup_ended)
+        session.logged_in.connect(self._on_snapshot)
+        session.snapshot_refreshed.connect(self._on_snapshot)
+        session.logged_out.connect(self.clear)
+        self._retranslate()
+
+    # --- public ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.model.rowCount()
+
+    def view_for(self, task_id: str) -> TaskView | None:
+        return self._views.get(task_id)
+
+    def current_task_id(self) -> str | None:
+        index = self.list_view.currentIndex()
+        return index.data(TASK_ID_ROLE) if index.isValid() else None
+
+    def current_view(self) -> TaskView | None:
+        task_id = self.current_task_id()
+        return self._views.get(task_id) if task_id else None
+
+    def select_row(self, row: int) -> bool:
+        if not 0 <= row < self.model.rowCount():
+            return False
+        self.list_view.selectionModel().setCurrentIndex(
+            self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        return True
+
+    def select_task(self, task_id: str) -> bool:
+        row = self.model.row_of(task_id)
+        return row is not None and self.select_row(row)
+
+    def set_reasons(self, reasons: ReasonCatalog) -> None:
+        self._reasons = reasons
+        for view in self._views.values():
+            view.set_reasons(reasons)
+
+    def clear(self) -> None:
+        self.model.clear()
+        for task_id in list(self._views):
+            self._drop_view(task_id)
+
+    # --- Qt overrides -------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self.model.retranslate()
+        super().changeEvent(event)
+
+    # --- session slots --------------------------------------------------------------------------
+
+    def _on_task_assigned(self, assigned: TaskAssigned) -> None:
+        item, added = self.model.assign(assigned)
+        self._refresh_view(item)
+        if added:
+            log.info("task %s assigned (%s)", item.task_id, item.task.queue)
+            current = self.model.item(self.current_task_id() or "")
+            # Bring new work forward unless the agent is busy with another active task.
+            if current is None or current.phase != TaskPhase.ACTIVE:
+                self.select_task(item.task_id)
+
+    def _on_task_ended(self, ended: TaskEnded) -> None:
+        item = self.model.item(ended.task_id)
+        if ended.reason == "completed" and item is not None and item.phase == TaskPhase.COMPLETED:
+            # The edge confirms no wrap-up follows the agent's own Complete: nothing left to show.
+            self._remove(ended.task_id)
+            return
+        self._refresh_view(self.model.end(ended))
+
+    def _on_wrapup_started(self, wrapup: WrapUpStarted) -> None:
+        item = self.model.start_wrapup(wrapup)
+        self._refresh_view(item)
+        if self.current_task_id() is None:
+            self.select_task(item.task_id)
+
+    def _on_wrapup_ended(self, ended: WrapUpEnded) -> None:
+        self._remove(ended.task_id)
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        # The snapshot is the truth: drop what it lacks; its tasks and wrap-ups follow as
+        # task_assigned / wrapup_started and redraw the rest.
+        in_wrapup = {w.task_id for w in snapshot.wrapups}
+        for task_id in self.model.retain({t.task_id for t in snapshot.tasks} | in_wrapup):
+            self._drop_view(task_id)
+        for item in self.model.items():
+            if item.task_id not in in_wrapup and item.phase != TaskPhase.ACTIVE:
+                self.model.set_phase(item.task_id, TaskPhase.ACTIVE)
+                self._refresh_view(item)
+
+    # --- view slots --------------------------------------------------------------------------------
+
+    def _on_complete_requested(self, task_id: str) -> None:
+        view = self._views.get(task_id)
+        if view is not None:
+            view.set_busy(True)
+        spawn(self._complete(task_id), name=f"complete-{task_id}")
+
+    def _on_dismiss_requested(self, task_id: str) -> None:
+        self._remove(task_id)
+
+    def _on_wrapup_submitted(self, task_id: str, code: str, notes: str) -> None:
+        view = self._views.get(task_id)
+        if view is not None:
+            view.set_busy(True)
+        spawn(self._submit(task_id, code, notes), name=f"wrapup-{task_id}")
+
+    # --- widget slots ------------------------------------------------------------------------------
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        view = self.current_view()
+        self.details.setCurrentWidget(view if view is not None else self._nothing)
+
+    def _on_rows_changed(self) -> None:
+        if self.current_task_id() is None and self.model.rowCount():
+            self.select_row(0)
+        elif not self.model.rowCount():
+            self.details.setCurrentWidget(self._nothing)
+        if self.model.rowCount():
+            self._tick.start()
+        else:
+            self._tick.stop()
+        self._retranslate()
+        self.count_changed.emit(self.model.rowCount())
+
+    def _on_tick(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.tick()
+
+    # --- internals ------------------------------------------------------------------------------------
+
+    async def _complete(self, task_id: str) -> None:
+        ok = await self._session.complete_task(task_id)
+        item = self.model.item(task_id)
+        if item is None:
+            return
+        if ok and item.phase == TaskPhase.ACTIVE:
+            # Wrap-up (if the queue wants one) arrives as wrapup_started; until then the
+            # task shows as completed and can be closed.
+            self.model.set_phase(task_id, TaskPhase.COMPLETED)
+        self._refresh_view(item)
+        view = self._views.get(task_id)
+        if view is not None and not ok:
+            view.set_busy(False)
+
+    async def _submit(self, task_id: str, code: str, notes: str) -> None:
+        ok = await self._session.submit_wrapup(task_id, code, notes)
+        if ok:
+            # The edge took it: the work is done (WrapUpEnded may follow and finds nothing).
+            self._remove(task_id)
+            return
+        view = self._views.get(task_id)
+        if view is not None:
+            view.set_busy(False)
+
+    def _refresh_view(self, item: WorkItem) -> None:
+        view = self._views.get(item.task_id)
+        if view is None:
+            view = TaskView(item, self._reasons, now_ms=self._now_ms, tick_ms=self._tick_ms, parent=self.details)
+            view.complete_requested.connect(self._on_complete_requested)
+            view.dismiss_requested.connect(self._on_dismiss_requested)
+            view.wrapup_submitted.connect(self._on_wrapup_submitted)
+            self._views[item.task_id] = view
+            self.details.addWidget(view)
+            if self.current_task_id() == item.task_id:
+                self.details.setCurrentWidget(view)
+        else:
+            view.show_item(item)
+
+    def _remove(self, task_id: str) -> None:
+        self.model.remove(task_id)
+        self._drop_view(task_id)
+
+    def _drop_view(self, task_id: str) -> None:
+        view = self._views.pop(task_id, None)
+        if view is not None:
+            self.details.removeWidget(view)
+            view.deleteLater()
+        if self.current_view() is None:
+            self.details.setCurrentWidget(self._nothing)
+
+    def _retranslate(self) -> None:
+        n = self.model.rowCount()
+        self._title.setText(self.tr("My work ({count})").format(count=n))
+        self._nothing.setText(self.tr("Select a task to see it here."))
