@@ -11,7 +11,7 @@ from edge_server.contract.errors import ErrorCode, SwitchboardError
 
 from conftest import EdgeProcess, client_keys, make_client, server_key  # type: ignore[import-not-found]
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
+pytestmark = [pytest.mark.e2e]
 
 
 async def _wait_for(pred, timeout: float = 5.0):  # noqa: ANN001, ANN202
@@ -29,6 +29,7 @@ def _first(pushes: list, cls: type):  # noqa: ANN001, ANN202
     return lambda: next((p for p in pushes if isinstance(p, cls)), None)
 
 
+@pytest.mark.asyncio
 async def test_offer_accept_complete_wrapup(edge: EdgeProcess) -> None:
     from edge_server.bus.client import EdgeSubscriber
 
@@ -82,6 +83,7 @@ async def test_offer_accept_complete_wrapup(edge: EdgeProcess) -> None:
             await sub.close()
 
 
+@pytest.mark.asyncio
 async def test_decline_requeues_and_missed_offers_make_agent_not_ready(edge: EdgeProcess) -> None:
     async with make_client(edge, "desk1") as alice, make_client(edge, "sup1") as sup:
         pushes: list[m.Message] = []
@@ -97,6 +99,7 @@ async def test_decline_requeues_and_missed_offers_make_agent_not_ready(edge: Edg
         assert explained.state == "waiting" and explained.position == 1
 
 
+@pytest.mark.asyncio
 async def test_waiting_tasks_keep_order_and_age_across_sigkill(edge: EdgeProcess) -> None:
     async with make_client(edge, "sup1", request_timeout_s=20) as sup:
         await sup.login("sup", "switchboard")
@@ -126,6 +129,7 @@ async def test_waiting_tasks_keep_order_and_age_across_sigkill(edge: EdgeProcess
         assert offer.task.task_id == ids[2]
 
 
+@pytest.mark.asyncio
 async def test_completing_without_wrapup_ends_the_task(edge: EdgeProcess) -> None:
     async with make_client(edge, "desk2") as bob, make_client(edge, "sup1") as sup:
         pushes: list[m.Message] = []
@@ -141,3 +145,42 @@ async def test_completing_without_wrapup_ends_the_task(edge: EdgeProcess) -> Non
         assert ended.reason == "completed" and ended.task_id == created.task_id
         snap = await bob.request(m.GetSnapshot())
         assert snap.tasks == [] and snap.wrapups == []
+
+
+@pytest.mark.asyncio
+async def test_site_change_applies_without_restart(edge: EdgeProcess) -> None:
+    """bob has no billing skill: his offer comes only after the admin re-imports the site with it."""
+    async with make_client(edge, "desk2") as bob, make_client(edge, "sup1") as admin:
+        pushes: list[m.Message] = []
+        bob.on_push = lambda body, seq: pushes.append(body)
+        await bob.login("bob", "switchboard")
+        await admin.login("admin", "switchboard")
+        created = await admin.request(m.CreateTask(queue="billing.zh", customer_name="王"))
+        await bob.request(m.SetState(state=m.AgentState.READY))
+        await asyncio.sleep(0.5)
+        assert not any(isinstance(p, m.OfferMade) for p in pushes)
+        site = ('[[users]]\nusername = "bob"\ndisplay_name = "Bob Smith"\nteam = "A"\n'
+                'skills = { billing = 3, "lang.zh" = 4, tech = 5 }\n')
+        result = await admin.request(m.ImportSite(toml_text=site))
+        assert isinstance(result, m.ImportResult) and result.users == 1
+        offer = await _wait_for(_first(pushes, m.OfferMade))
+        assert offer.task.task_id == created.task_id
+
+
+def test_admin_cli_goes_through_a_running_edge(edge: EdgeProcess, tmp_path) -> None:  # noqa: ANN001
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT, write_desktop_config  # type: ignore[import-not-found]
+
+    cfg = write_desktop_config(edge, "sup1")
+    env = dict(os.environ, SB_PASSWORD="switchboard", SB_NEW_PASSWORD="a-new-password")
+    run = lambda *a: subprocess.run([sys.executable, str(ROOT / "main.py"), "admin", "--client-config", str(cfg),  # noqa: E731
+                                     "--user", "admin", *a], env=env, capture_output=True, text=True, timeout=60)
+    out = run("add-user", "zhao.lei", "--name", "赵磊", "--skill", "sales=2")
+    assert out.returncode == 0, out.stderr
+    out = run("users")
+    assert out.returncode == 0 and "赵磊" in out.stdout and "sales=2" in out.stdout
+    out = run("add-user", "zhao.lei", "--name", "x")
+    assert out.returncode == 1 and "conflict" in out.stderr
