@@ -1,12 +1,27 @@
 """The desktop's install config: a TOML file naming the edge and the CURVE keys (Qt-free)."""
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 import zmq.auth
+
+
+#: Where IT provisions an agent PC (the desktop package's documented location); a --config wins.
+SYSTEM_CONFIG = Path("/etc/switchboard/desktop.toml")
+#: Overrides SYSTEM_CONFIG (tests, or a relocated install).
+SYSTEM_CONFIG_ENV = "SWITCHBOARD_DESKTOP_CONFIG"
+
+
+def find_client_config(explicit: Path | None) -> Path | None:
+    """The config file to use: ``explicit`` if given, else the system one if it exists, else None."""
+    if explicit is not None:
+        return explicit
+    system = Path(os.environ.get(SYSTEM_CONFIG_ENV) or SYSTEM_CONFIG)
+    return system if system.is_file() else None
 
 
 class ClientConfigError(Exception):
