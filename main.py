@@ -6,6 +6,7 @@
   python main.py demo      first-run demo: edge + desktop on this machine
   python main.py keys      CURVE keys for the edge and its desktops
   python main.py admin     site import and user administration
+  python main.py doctor    check an edge installation and say what to fix
 """
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ def _display_problem(offscreen: bool) -> str | None:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
+    from desktop.client_config import find_client_config  # IT's /etc/switchboard/desktop.toml when no --config
+    args.config = find_client_config(args.config)
     problem = _display_problem(args.offscreen)
     if problem:
         print(problem, file=sys.stderr)
@@ -79,7 +82,9 @@ def run_demo(args: argparse.Namespace) -> int:
                SWITCHBOARD__EDGE__DATA_DIR=str(data_dir),
                SWITCHBOARD__BUS__ROUTER_ENDPOINT=address,
                SWITCHBOARD__BUS__PUB_ENDPOINT=f"tcp://127.0.0.1:{args.port + 1}")
-    edge = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "edge"], env=env,
+    # A frozen bundle is its own interpreter + entry point; from source, run this file.
+    cmd = [sys.executable, "edge"] if getattr(sys, "frozen", False) else [sys.executable, str(ROOT / "main.py"), "edge"]
+    edge = subprocess.Popen(cmd, env=env,
                             stdout=subprocess.PIPE, text=True)
     try:
         from edge_server.app import READY_MARKER
@@ -118,6 +123,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from edge_server.cli import admin, edge, keys
+    from edge_server.cli import doctor
 
     parser = argparse.ArgumentParser(
         prog="main.py", description="Switchboard omnichannel contact center",
@@ -136,10 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=run_demo)
     keys.add_parser(sub)
     admin.add_parser(sub)
+    doctor.add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["store-process"]:
+        # Internal: the edge's DuckDB child process (a frozen bundle cannot run `python -m`).
+        from edge_server.store import db_process
+
+        return db_process.main(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 

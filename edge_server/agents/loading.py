@@ -1,4 +1,9 @@
-"""Rebuild the live directory from the store's projections when the edge starts."""
+"""Rebuild the live directory from the store's projections when the edge starts.
+
+The rows are read in the store process (one read, one consistent snapshot) and
+the Directory is built here, in the edge: it holds live objects that never
+cross the process boundary.
+"""
 from __future__ import annotations
 
 from edge_server.agents.directory import Directory, Presence, Session, User
@@ -7,9 +12,9 @@ from edge_server.contract.messages import AgentState, ReasonCode, ReasonKind, Ro
 from edge_server.store import Store, repos
 
 
-def _load(cur) -> Directory:  # noqa: ANN001 - a duckdb cursor
+def build_directory(snap: repos.DirectorySnapshot) -> Directory:
     d = Directory()
-    for u in repos.load_users(cur):
+    for u in snap.users:
         d.users[u.username] = User(
             username=u.username,
             display_name=u.display_name,
@@ -20,9 +25,9 @@ def _load(cur) -> Directory:  # noqa: ANN001 - a duckdb cursor
             disabled=bool(u.disabled),
             skills=dict(u.skills or {}),
         )
-    for s in repos.load_skills(cur):
+    for s in snap.skills:
         d.skills[s.skill] = ev.SkillDefined(ts_ms=0, skill=s.skill, name_en=s.name_en, name_zh=s.name_zh or "")
-    for q in repos.load_queues(cur):
+    for q in snap.queues:
         d.queues[q.queue] = ev.QueueDefined(
             ts_ms=0,
             queue=q.queue,
@@ -31,13 +36,13 @@ def _load(cur) -> Directory:  # noqa: ANN001 - a duckdb cursor
             skills=dict(q.skills or {}),
             config=dict(q.config or {}),
         )
-    for r in repos.load_reason_codes(cur):
+    for r in snap.reason_codes:
         d.reason_codes[r.code] = ReasonCode(
             code=r.code, kind=ReasonKind(r.kind), label_en=r.label_en, label_zh=r.label_zh or ""
         )
-    for username, st in repos.load_agent_states(cur).items():
+    for username, st in snap.agent_states.items():
         d.presence[username] = Presence(AgentState(st.state), st.reason or "", st.since_ms, st.by or "")
-    for s in repos.open_sessions(cur):
+    for s in snap.open_sessions:
         d.apply(
             ev.SessionOpened(
                 ts_ms=s.opened_ms,
@@ -53,7 +58,7 @@ def _load(cur) -> Directory:  # noqa: ANN001 - a duckdb cursor
 
 
 async def load_directory(store: Store) -> Directory:
-    return await store.read(_load)
+    return build_directory(await store.read(repos.load_directory_snapshot))
 
 
-__all__ = ["load_directory", "Session"]
+__all__ = ["build_directory", "load_directory", "Session"]

@@ -1,16 +1,15 @@
-"""Errors the store raises, and their translation from OS and DuckDB errors.
+"""Errors the store raises, and their translation from OS errors (DuckDB's: duckdb_errors.py).
 
 StoreError means the environment is at fault (disk full, permission, a file in
 use, a damaged journal): its message tells the operator what to do. Bugs in
-projections or callers' SQL are not translated; they propagate as they are so
-they are logged with their traceback.
+projections or callers' SQL are not translated: they are logged with their
+traceback in the store process and reach the caller as the same exception type
+(see remote_errors.py).
 """
 from __future__ import annotations
 
 import errno
 from pathlib import Path
-
-import duckdb
 
 
 class StoreError(Exception):
@@ -19,16 +18,6 @@ class StoreError(Exception):
 
 class StoreTooNewError(StoreError):
     """The data was written by a newer Switchboard than this one."""
-
-
-#: DuckDB exceptions caused by the machine rather than by our SQL.
-DUCKDB_ENVIRONMENT_ERRORS: tuple[type[duckdb.Error], ...] = (
-    duckdb.IOException,
-    duckdb.OutOfMemoryException,
-    duckdb.PermissionException,
-    # Raised once DuckDB has invalidated the database after a failed write (e.g. disk full).
-    duckdb.FatalException,
-)
 
 
 def from_os_error(e: OSError, action: str, path: Path | str) -> StoreError:
@@ -47,17 +36,3 @@ def from_os_error(e: OSError, action: str, path: Path | str) -> StoreError:
     else:
         advice = "check the disk and the configured data_dir"
     return StoreError(f"cannot {action} {path}: {e.strerror or e}; {advice}")
-
-
-def from_duckdb_error(e: duckdb.Error, action: str, path: Path | str) -> StoreError:
-    """A StoreError for a DuckDB error caused by the environment."""
-    text = str(e)
-    if isinstance(e, duckdb.OutOfMemoryException):
-        advice = "DuckDB ran out of memory: give the edge server more memory"
-    elif "lock" in text.lower():
-        advice = "another process holds the database: stop it or choose another data_dir"
-    elif "space" in text.lower():
-        advice = "the disk is full: free space, then restart the edge server"
-    else:
-        advice = "check the disk, its free space and the permissions of data_dir"
-    return StoreError(f"cannot {action} {path}: {text}; {advice}")

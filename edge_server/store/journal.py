@@ -9,8 +9,10 @@ p99 0.35-0.67 ms (5.3 ms with other processes busy on the disk); in a
 pre-allocated file p50 0.14-0.18 ms, p99 0.39-0.48 ms. Disk full then shows
 up when a segment is created, before any record depends on it.
 
-Only the journal writer thread calls ``write``; ``release_through`` is called by
-the projector thread, hence the lock around the list of closed segments.
+Only the journal writer thread calls ``write``; ``release_through`` runs on a
+worker thread when the store process reports progress, hence the lock around
+the list of closed segments. The store process reads the records it must
+replay at open with ``read_records``, while no one writes.
 """
 from __future__ import annotations
 
@@ -128,24 +130,6 @@ class Journal:
             directory, segs, next_seq, fsync=fsync, segment_bytes=segment_bytes, report=report,
             end_offset=end_offset,
         )
-
-    # --- reading (open time only, before the writer thread starts) -----------
-
-    def replay(self, after_seq: int) -> Iterator[tuple[int, bytes]]:
-        """(seq, payload) of every valid record with seq > ``after_seq``, in order."""
-        with self._lock:
-            segs = [*self._closed, self._current]
-        for seg in segs:
-            if seg.count == 0 or seg.first_seq + seg.count - 1 <= after_seq:
-                continue
-            try:
-                data = seg.path.read_bytes()
-            except OSError as e:
-                raise from_os_error(e, "read the journal segment", seg.path) from e
-            for i, payload in enumerate(segments.iter_payloads(data, seg.count)):
-                seq = seg.first_seq + i
-                if seq > after_seq:
-                    yield seq, bytes(payload)
 
     # --- writing (journal writer thread only) ----------------------------------
 
@@ -317,3 +301,42 @@ def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
         written = os.pwrite(fd, view, offset)
         view = view[written:]
         offset += written
+
+
+def read_records(directory: Path, after_seq: int, through_seq: int) -> Iterator[tuple[int, bytes]]:
+    """(seq, payload) for after_seq < seq <= through_seq, read-only (the store process's replay).
+
+    The edge opened (and repaired) the journal first and writes nothing until the
+    replay is done; a record missing here means the files changed under us.
+    """
+    if through_seq <= after_seq:
+        return
+    try:
+        found = segments.list_segments(directory, warn=False)
+    except OSError as e:
+        raise from_os_error(e, "read the journal directory", directory) from e
+    expected = after_seq + 1
+    for i, (first, path) in enumerate(found):
+        following = found[i + 1][0] if i + 1 < len(found) else None
+        if following is not None and following <= expected:
+            continue  # wholly applied already
+        if first > through_seq:
+            break
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise from_os_error(e, "read the journal segment", path) from e
+        for k, payload in enumerate(segments.iter_payloads(data, segments.scan(data).count)):
+            seq = first + k
+            if seq < expected:
+                continue
+            if seq != expected or seq > through_seq:
+                break
+            yield seq, bytes(payload)
+            expected += 1
+        if expected > through_seq:
+            return
+    raise StoreError(
+        f"the journal in {directory} ends at event {expected - 1}, before event {through_seq} "
+        f"that it held when the store opened; was it changed by another program?"
+    )

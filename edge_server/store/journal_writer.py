@@ -1,9 +1,9 @@
 """The journal thread: group commit of everything appended since its last write.
 
 One ``os.write`` + ``fdatasync`` per batch (~0.23 ms here) however many events
-wait, then the callers' futures are resolved on the event loop and the batch is
-handed to the projector. A failed write fails that batch and every later one:
-nothing is acknowledged that might not be on disk.
+wait, then the batch goes to the event loop, which resolves the callers'
+futures and hands the records to the store process. A failed write fails that
+batch and every later one: nothing is acknowledged that might not be on disk.
 """
 from __future__ import annotations
 
@@ -45,16 +45,12 @@ class JournalWriter(threading.Thread):
         *,
         on_durable: Callable[[list[PendingAppend]], None],
         on_failed: Callable[[StoreError, list[PendingAppend]], None],
-        forward: Callable[[list[tuple[int, bytes]]], None],
-        on_stopped: Callable[[], None],
     ) -> None:
         super().__init__(name="sb-store-journal", daemon=True)
         self._journal = journal
         self._loop = loop
         self._on_durable = on_durable  # called on the loop
         self._on_failed = on_failed  # called on the loop
-        self._forward = forward  # called on this thread, in journal order
-        self._on_stopped = on_stopped  # called on this thread after the last batch
         self._queue: queue.SimpleQueue[PendingAppend | object] = queue.SimpleQueue()
         self.failure: StoreError | None = None
         # Group-commit statistics (written by this thread only; read for benchmarks).
@@ -70,24 +66,21 @@ class JournalWriter(threading.Thread):
         self._queue.put(_STOP)
 
     def run(self) -> None:
-        try:
-            stopping = False
-            while not stopping:
-                batch: list[PendingAppend] = []
-                item = self._queue.get()
-                while True:
-                    if item is _STOP:
-                        stopping = True
-                    else:
-                        batch.append(item)  # type: ignore[arg-type]
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                if batch:
-                    self._commit(batch)
-        finally:
-            self._on_stopped()
+        stopping = False
+        while not stopping:
+            batch: list[PendingAppend] = []
+            item = self._queue.get()
+            while True:
+                if item is _STOP:
+                    stopping = True
+                else:
+                    batch.append(item)  # type: ignore[arg-type]
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                self._commit(batch)
 
     def _commit(self, batch: list[PendingAppend]) -> None:
         if self.failure is None:
@@ -106,9 +99,6 @@ class JournalWriter(threading.Thread):
                 self.records += count
                 self.max_batch = max(self.max_batch, count)
                 self._call(self._on_durable, batch)
-                self._forward(
-                    [(p.first_seq + i, pl) for p in batch for i, pl in enumerate(p.payloads)]
-                )
                 return
         self._call(self._on_failed, self.failure, batch)
 

@@ -9,15 +9,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from edge_server.store import schema
-from edge_server.store.errors import (
-    DUCKDB_ENVIRONMENT_ERRORS,
-    StoreTooNewError,
-    from_duckdb_error,
-)
+from edge_server.store.errors import StoreTooNewError
+
+if TYPE_CHECKING:  # migrations run in the store process only (see db_process.py)
+    import duckdb
 
 log = logging.getLogger("sb.store")
 
@@ -53,6 +51,12 @@ def migrate(
 
     Refuses (StoreTooNewError) a database newer than the code, before writing anything.
     """
+    # Imported here: the edge process imports this module (MIGRATIONS, SCHEMA_VERSION)
+    # but only the store process migrates, and only it may load DuckDB.
+    import duckdb
+
+    from edge_server.store.duckdb_errors import DUCKDB_ENVIRONMENT_ERRORS, from_duckdb_error
+
     versions = [m.version for m in migrations]
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migration versions must be 1, 2, 3...: got {versions}")

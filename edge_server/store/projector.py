@@ -1,19 +1,17 @@
 """Applies journaled events to DuckDB: one transaction per batch, one writer thread.
 
-The same code applies live batches (from the journal writer) and the replay at
-open, so recovery cannot drift from normal operation. Each transaction also
+Runs in the store process (db_process.py). The same code applies live batches
+(sent by the edge right after they are journaled) and the replay at open, so
+recovery cannot drift from normal operation. Each transaction also
 stores the last applied seq in ``meta``: the database and that marker can
 never disagree, which is what makes replay exact.
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
-import os
 import queue
 import threading
-import time
 from collections.abc import Callable, Sequence
 from typing import cast
 from pathlib import Path
@@ -24,11 +22,8 @@ import msgspec
 from edge_server.contract.events import Event
 from edge_server.store import codec
 from edge_server.store.bulk import json_rows, unnest_sql
-from edge_server.store.errors import (
-    DUCKDB_ENVIRONMENT_ERRORS,
-    StoreError,
-    from_duckdb_error,
-)
+from edge_server.store.duckdb_errors import DUCKDB_ENVIRONMENT_ERRORS, from_duckdb_error
+from edge_server.store.errors import StoreError
 from edge_server.store.registry import PROJECTIONS, Projection
 
 log = logging.getLogger("sb.store")
@@ -68,7 +63,10 @@ def check_registry() -> None:
     """Every known event kind needs a projection (a bug otherwise: fail at open)."""
     missing = sorted(set(codec.KINDS) - set(PROJECTIONS))
     if missing:
-        raise RuntimeError(f"no projection registered for event kinds {missing}")
+        raise RuntimeError(
+            f"no projection registered for event kinds {missing}: import the module that "
+            f"registers them before Store.open, or name it in Store.open(projection_modules=...)"
+        )
 
 
 class Projector:
@@ -129,71 +127,42 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _STOP = object()
-_WAKE = object()  # re-check the flush target now
-#: Nice value of the projector thread. On 2 cores the event loop, the journal
-#: thread and DuckDB compete; projection is catch-up work, acknowledgements
-#: are not. (Linux: setpriority on a thread id affects that thread only.)
-PROJECTOR_NICE = 10
-
-
-def _lower_thread_priority() -> None:
-    try:
-        tid = threading.get_native_id()
-        nice = max(os.getpriority(os.PRIO_PROCESS, tid), PROJECTOR_NICE)
-        os.setpriority(os.PRIO_PROCESS, tid, nice)
-    except OSError as e:  # not permitted or not supported: run at normal priority
-        log.debug("could not lower the projector thread's priority: %s", e)
 
 
 class ProjectorThread(threading.Thread):
-    """The one DuckDB writer: applies what was journaled, in few large transactions.
+    """The one DuckDB writer: applies what arrives, everything queued in one transaction.
 
-    After the first batch arrives it lingers up to ``linger_s`` collecting more,
-    unless a reader waits (``flush_to``): every DuckDB statement costs ~0.5-3 ms
-    and briefly takes the GIL, so fewer, larger transactions both raise
-    throughput and disturb the acknowledgement path (journal thread, event loop)
-    less often.
+    It does not linger: the edge gathers journaled records for ``linger_s``
+    before sending them (store.py), so each message is already a batch;
+    every DuckDB statement costs ~0.5-3 ms of CPU, so fewer, larger
+    transactions raise throughput and leave more of the machine to the
+    edge's acknowledgement path.
     """
 
     def __init__(
         self,
         projector: Projector,
-        loop: asyncio.AbstractEventLoop,
         *,
-        linger_s: float,
-        on_applied: Callable[[int], None],
+        on_applied: Callable[[int, int], None],
         on_failed: Callable[[StoreError], None],
-        after_commit: Callable[[int], None],
     ) -> None:
         super().__init__(name="sb-store-projector", daemon=True)
         self._projector = projector
-        self._loop = loop
-        self._linger_s = linger_s
-        self._on_applied = on_applied  # called on the loop
-        self._on_failed = on_failed  # called on the loop
-        self._after_commit = after_commit  # called on this thread (segment deletion)
+        # Both are called on this thread: (applied seq, transactions so far) / the failure.
+        self._on_applied = on_applied
+        self._on_failed = on_failed
         self._queue: queue.SimpleQueue[list[Record] | object] = queue.SimpleQueue()
-        # Highest seq a reader waits for; written by the loop, read here. A plain
-        # int attribute is enough: the wake-up token orders the two threads.
-        self._flush_target = 0
         self.transactions = 0
         self.failure: StoreError | None = None
 
     def submit(self, records: list[Record]) -> None:
         self._queue.put(records)
 
-    def flush_to(self, seq: int) -> None:
-        """A reader waits for ``seq``: apply without lingering until it is applied."""
-        if seq > self._flush_target:
-            self._flush_target = seq
-            self._queue.put(_WAKE)
-
     def stop(self) -> None:
         """Apply what was submitted before, then end the thread."""
         self._queue.put(_STOP)
 
     def run(self) -> None:
-        _lower_thread_priority()
         stopping = False
         while not stopping:
             records, stopping = self._collect()
@@ -203,29 +172,15 @@ class ProjectorThread(threading.Thread):
                         break
 
     def _collect(self) -> tuple[list[Record], bool]:
-        """Block for work, then gather more until the linger ends, a reader waits, or stop."""
+        """Block for work, then take whatever else is already queued."""
         records: list[Record] = []
         item: object = self._queue.get()
-        deadline = time.monotonic() + self._linger_s
         while True:
             if item is _STOP:
                 return records, True
-            if item is not _WAKE:
-                records.extend(cast(list[Record], item))
+            records.extend(cast(list[Record], item))
             try:
                 item = self._queue.get_nowait()
-                continue
-            except queue.Empty:
-                pass
-            if not records:
-                item = self._queue.get()  # only wake-ups so far: nothing to apply yet
-                deadline = time.monotonic() + self._linger_s
-                continue
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._flush_target > self._projector.applied_seq:
-                return records, False
-            try:
-                item = self._queue.get(timeout=remaining)
             except queue.Empty:
                 return records, False
 
@@ -246,17 +201,9 @@ class ProjectorThread(threading.Thread):
             self._fail(failure)
             return False
         self.transactions += 1
-        seq = self._projector.applied_seq
-        self._call(self._on_applied, seq)
-        self._after_commit(seq)
+        self._on_applied(self._projector.applied_seq, self.transactions)
         return True
 
     def _fail(self, failure: StoreError) -> None:
         self.failure = failure
-        self._call(self._on_failed, failure)
-
-    def _call(self, fn: Callable[..., None], *args: object) -> None:
-        try:
-            self._loop.call_soon_threadsafe(fn, *args)
-        except RuntimeError:  # the loop closed without closing the store
-            log.warning("store event loop is closed; dropping a projector notification")
+        self._on_failed(failure)

@@ -1,24 +1,23 @@
-"""A small pool of reader threads, each with its own DuckDB cursor.
+"""A small pool of reader threads in the store process, each with its own DuckDB cursor.
 
 A DuckDB connection must not be shared between threads; a cursor is a separate
 connection to the same database, so each reader thread owns one and sees every
-transaction the writer has committed.
+transaction the projector has committed.
 """
 from __future__ import annotations
 
-import asyncio
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import duckdb
 
-from edge_server.store.errors import DUCKDB_ENVIRONMENT_ERRORS, StoreError, from_duckdb_error
+from edge_server.store.duckdb_errors import DUCKDB_ENVIRONMENT_ERRORS, from_duckdb_error
 
-T = TypeVar("T")
+ReadCall = Callable[[duckdb.DuckDBPyConnection], Any]
 
 
 class ReaderPool:
@@ -26,7 +25,7 @@ class ReaderPool:
         if size < 1:
             raise ValueError("the store needs at least one reader thread")
         self._db_path = db_path
-        # Cursors are made here, on the thread that owns ``con``, before the writer
+        # Cursors are made here, on the thread that owns ``con``, before the projector
         # thread takes it over; each reader thread picks one when it starts.
         self._cursors = [con.cursor() for _ in range(size)]
         self._free: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
@@ -40,22 +39,18 @@ class ReaderPool:
     def _take_cursor(self) -> None:
         self._local.cursor = self._free.get_nowait()
 
-    def _run(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    def _run(self, call: ReadCall) -> Any:
         try:
-            return fn(self._local.cursor)
+            return call(self._local.cursor)
         except DUCKDB_ENVIRONMENT_ERRORS as e:
             raise from_duckdb_error(e, "read the database", self._db_path) from e
 
-    async def run(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        loop = asyncio.get_running_loop()
-        try:
-            future = loop.run_in_executor(self._executor, self._run, fn)
-        except RuntimeError as e:  # the pool was shut down while this read waited
-            raise StoreError("the store is closed") from e
-        return await future
+    def submit(self, call: ReadCall) -> Future[Any]:
+        """Run ``call(cursor)`` on a reader thread."""
+        return self._executor.submit(self._run, call)
 
     def close(self) -> None:
-        """Wait for running reads, then close the cursors (blocking: call off the loop)."""
+        """Wait for running reads, then close the cursors."""
         self._executor.shutdown(wait=True)  # queued reads still run: they were accepted
         for cur in self._cursors:
             cur.close()

@@ -3,18 +3,24 @@
 Every kind in ``edge_server.contract.events.EVENT_TYPES`` must have one (a
 no-op is fine for events that only need the ``events`` table); the store
 refuses to open otherwise, so a new event cannot be journaled and then lost.
+
+Projections run in the store process (db_process.py), which imports the
+modules that register them: the built-in ones, those named in
+``Store.open(projection_modules=...)``, and every module that registered one
+in the edge process before ``Store.open`` (see ``registered_modules``).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from edge_server.contract.events import Event
 
-Cursor = duckdb.DuckDBPyConnection
+if TYPE_CHECKING:  # the edge process registers projections but never runs them: no duckdb there
+    import duckdb
+
+Cursor: TypeAlias = "duckdb.DuckDBPyConnection"
 ProjectOne = Callable[[Cursor, Any], None]
 ProjectMany = Callable[[Cursor, Sequence[Any]], None]
 
@@ -75,3 +81,14 @@ def projection(kind: str, *, subject: str = "", many: bool = False) -> Callable[
         return f
 
     return deco
+
+
+def registered_modules() -> list[str]:
+    """Modules whose import registered the projections known in this process."""
+    modules: dict[str, None] = {}
+    for p in PROJECTIONS.values():
+        fn = p.one if p.one is not None else p.many
+        module = getattr(fn, "__module__", None)
+        if module and module != "__main__":  # __main__ is not importable by the store process
+            modules[module] = None
+    return list(modules)

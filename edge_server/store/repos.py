@@ -1,18 +1,24 @@
-"""Typed reads of the state tables: plain functions over a cursor.
+"""Typed reads of the state tables: module-level functions over a cursor.
 
-Use them through the store, e.g. ``users = await store.read(repos.load_users)``
-or ``await store.read(lambda cur: repos.get_user(cur, name))``.
+Use them through the store, which runs them in the store process:
+``users = await store.read(repos.load_users)``,
+``ann = await store.read(repos.get_user, "ann")``.
+Arguments and results cross a process boundary as msgpack, so they are msgspec
+Structs, lists, dicts and scalars, and each function's return annotation is
+the type the caller gets back (the edge decodes the reply with it).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import duckdb
 import msgspec
 
 from edge_server.contract.messages import AgentState, ReasonKind, Role
 
-Cursor = duckdb.DuckDBPyConnection
+if TYPE_CHECKING:  # these functions run in the store process; the edge only names them
+    import duckdb
+
+Cursor: TypeAlias = "duckdb.DuckDBPyConnection"
 
 
 class UserRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -200,3 +206,36 @@ def count_login_failures(cur: Cursor, username: str, since_ms: int) -> int:
         [username, since_ms],
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def last_event_seq(cur: Cursor) -> int:
+    """Seq of the newest row in the ``events`` table (0 when empty)."""
+    row = cur.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()
+    return int(row[0]) if row else 0
+
+
+class DirectorySnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the edge's live directory is rebuilt from at start, read at one instant."""
+
+    users: list[UserRow]
+    skills: list[SkillRow]
+    queues: list[QueueRow]
+    reason_codes: list[ReasonCodeRow]
+    agent_states: dict[str, AgentStateRow]
+    open_sessions: list[SessionRow]
+
+
+def load_directory_snapshot(cur: Cursor) -> DirectorySnapshot:
+    """The load_* reads above in one read-only transaction: one round trip, one consistent view."""
+    cur.execute("BEGIN TRANSACTION READ ONLY")
+    try:
+        return DirectorySnapshot(
+            users=load_users(cur),
+            skills=load_skills(cur),
+            queues=load_queues(cur),
+            reason_codes=load_reason_codes(cur),
+            agent_states=load_agent_states(cur),
+            open_sessions=open_sessions(cur),
+        )
+    finally:
+        cur.execute("ROLLBACK")  # nothing was written; ends the snapshot

@@ -41,14 +41,14 @@ def segment_name(first_seq: int) -> str:
     return f"{first_seq:020d}{SUFFIX}"
 
 
-def list_segments(directory: Path) -> list[tuple[int, Path]]:
+def list_segments(directory: Path, *, warn: bool = True) -> list[tuple[int, Path]]:
     """(first seq, path) of every segment in ``directory``, oldest first."""
     found = []
     for path in directory.iterdir():
         stem = path.name.removesuffix(SUFFIX)
         if path.name.endswith(SUFFIX) and stem.isdigit():
             found.append((int(stem), path))
-        else:
+        elif warn:
             log.warning("ignoring unexpected file %s in the journal directory", path)
     found.sort()
     return found

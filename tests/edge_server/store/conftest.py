@@ -1,4 +1,4 @@
-"""Fixtures for the store tests: a real store on real files under tmp_path."""
+"""Fixtures for the store tests: a real store (and store process) on real files under tmp_path."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -8,6 +8,12 @@ import pytest
 import pytest_asyncio
 
 from edge_server.store import Store, journal
+
+# The edge registers the routing engine's projection by importing this module
+# before Store.open (app.py, cli/admin.py); every contract event kind needs one,
+# so the store refuses to open without it. The store process imports it too,
+# because it registered a projection here.
+from edge_server.work import projections as _work_projections  # noqa: F401
 
 #: Journal segment size in these tests. Segments are pre-allocated, and the
 #: production 16 MiB in each of ~60 temp dirs (pytest keeps three runs) would

@@ -3,6 +3,7 @@
 Usage: python store_kill_child.py DATA_DIR LINGER_S
 A line ``ack <seq>`` is printed (and flushed) only after the append's future
 resolved, so every printed seq is a promise the parent holds the store to.
+``ready <pid>`` first names the store process, which must die with this one.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from edge_server.contract.events import LoginFailed
 from edge_server.store import Store
+from edge_server.work import projections as _work_projections  # noqa: F401 - as the edge does
 
 
 async def main(data_dir: Path, linger_s: float) -> None:
@@ -30,7 +32,7 @@ async def main(data_dir: Path, linger_s: float) -> None:
             out.flush()
             i += 1
 
-    print("ready", flush=True)
+    print(f"ready {store.process_id}", flush=True)
     await asyncio.gather(*(appender(w) for w in range(4)))
 
 

@@ -15,6 +15,8 @@ from tests.edge_server.store.store_helpers import (
     event_seqs,
     failed_login,
     journal_record_ends,
+    one,
+    rows,
     segment_files,
     state,
 )
@@ -86,13 +88,9 @@ async def test_concurrent_appends_keep_call_order(store: Store) -> None:
     await asyncio.gather(*(appender(w) for w in range(12)))
     # Seqs follow the order of the append calls, with no gaps or duplicates.
     assert [results[t] for t in call_order] == list(range(1, len(call_order) + 1))
-    rows = await store.read(
-        lambda cur: cur.execute("SELECT seq, subject FROM events ORDER BY seq").fetchall()
-    )
-    assert [subject for _, subject in rows] == call_order
-    projected = await store.read(
-        lambda cur: cur.execute("SELECT count(*) FROM login_failures").fetchone()
-    )
+    seq_subjects = await store.read(rows, "SELECT seq, subject FROM events ORDER BY seq")
+    assert [subject for _, subject in seq_subjects] == call_order
+    projected = await store.read(one, "SELECT count(*) FROM login_failures")
     assert projected == (len(call_order),)
 
 
@@ -195,14 +193,21 @@ async def test_append_off_the_event_loop_is_refused(store: Store) -> None:
 
 
 @pytest.mark.asyncio
-async def test_projector_thread_runs_at_lower_priority(store: Store) -> None:
-    await store.read(event_seqs)  # the projector thread is running by now
-    (projector,) = [t for t in threading.enumerate() if t.name == "sb-store-projector"]
-    assert projector.native_id is not None
-    assert os.getpriority(os.PRIO_PROCESS, projector.native_id) >= 10
+async def test_store_process_runs_at_lower_priority(store: Store) -> None:
+    await store.read(event_seqs)  # the store process serves by now
+    pid = store.process_id
+    assert pid is not None and pid != os.getpid()
+    # Every thread of it (projector, readers), not just its main thread.
+    tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    assert len(tasks) >= 3
+    for task in tasks:
+        nice = int(task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[16])
+        assert nice >= 10, (task.name, nice)
     (journal,) = [t for t in threading.enumerate() if t.name == "sb-store-journal"]
     assert journal.native_id is not None
     assert os.getpriority(os.PRIO_PROCESS, journal.native_id) < 10  # acks keep their priority
+    # DuckDB stays out of the edge process: no projector thread here.
+    assert not [t for t in threading.enumerate() if t.name.startswith(("sb-store-projector", "sb-store-read"))]
 
 
 @pytest.mark.asyncio

@@ -1,6 +1,7 @@
 """kill -9 in the middle of appending loses nothing that was acknowledged."""
 from __future__ import annotations
 
+import asyncio
 import os
 import select
 import signal
@@ -12,14 +13,17 @@ from pathlib import Path
 import pytest
 
 from edge_server.store import Store
-from tests.edge_server.store.store_helpers import event_seqs, failed_login
+from tests.edge_server.store.store_helpers import event_seqs, failed_login, one, process_alive
 
 REPO = Path(__file__).resolve().parents[3]
 CHILD = Path(__file__).with_name("store_kill_child.py")
 
 
-def _run_and_kill(data_dir: Path, linger_s: float, want_acks: int) -> set[int]:
-    """Start the child, SIGKILL it once it acknowledged ``want_acks`` events; return the acks."""
+def _run_and_kill(data_dir: Path, linger_s: float, want_acks: int) -> tuple[set[int], int]:
+    """Start the child, SIGKILL it once it acknowledged ``want_acks`` events.
+
+    Returns the acknowledged seqs and the pid of the child's store process.
+    """
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [sys.executable, str(CHILD), str(data_dir), str(linger_s)],
@@ -28,6 +32,7 @@ def _run_and_kill(data_dir: Path, linger_s: float, want_acks: int) -> set[int]:
         env=env,
     )
     acked: set[int] = set()
+    store_pid = 0
     buf = b""
     try:
         assert proc.stdout is not None
@@ -45,6 +50,9 @@ def _run_and_kill(data_dir: Path, linger_s: float, want_acks: int) -> set[int]:
                 raise AssertionError(f"child exited early: {proc.stderr.read().decode()}")
             buf += chunk
             *lines, buf = buf.split(b"\n")
+            store_pid = store_pid or next(
+                (int(line.split()[1]) for line in lines if line.startswith(b"ready ")), 0
+            )
             acked.update(int(line.split()[1]) for line in lines if line.startswith(b"ack "))
         proc.send_signal(signal.SIGKILL)  # mid-stream: appenders are still running
         proc.wait(timeout=10)
@@ -59,22 +67,26 @@ def _run_and_kill(data_dir: Path, linger_s: float, want_acks: int) -> set[int]:
             if stream is not None:
                 stream.close()
     assert proc.returncode == -signal.SIGKILL
-    return acked
+    assert store_pid
+    return acked, store_pid
 
 
 @pytest.mark.parametrize("linger_s", [0.0, 30.0], ids=["projector-current", "projector-behind"])
 @pytest.mark.asyncio
 async def test_every_acknowledged_event_survives_kill_9(data_dir: Path, linger_s: float) -> None:
-    acked = _run_and_kill(data_dir, linger_s, want_acks=400)
+    acked, store_pid = _run_and_kill(data_dir, linger_s, want_acks=400)
+    # The orphaned store process dies with its edge (PR_SET_PDEATHSIG), never outliving it.
+    deadline = time.monotonic() + 10
+    while process_alive(store_pid):
+        assert time.monotonic() < deadline, f"store process {store_pid} outlived its edge"
+        await asyncio.sleep(0.01)
     async with await Store.open(data_dir) as store:
         seqs = await store.read(event_seqs)
         # No gaps: 1..N, and N covers every acknowledgement (unacknowledged tail may exist).
         assert seqs == list(range(1, len(seqs) + 1))
         assert acked <= set(seqs), sorted(acked - set(seqs))[:10]
         # The projections were rebuilt too, not just the events table.
-        failures = await store.read(
-            lambda cur: cur.execute("SELECT count(*) FROM login_failures").fetchone()
-        )
+        failures = await store.read(one, "SELECT count(*) FROM login_failures")
         assert failures == (len(seqs),)
         if linger_s > 1:
             # The projector was still lingering on its first batch: recovery did the work.

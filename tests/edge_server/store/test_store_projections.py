@@ -1,8 +1,10 @@
 """Every event kind lands in its state table; batched projection equals one by one."""
 from __future__ import annotations
 
+import importlib
 import json
 import random
+import sys
 from pathlib import Path
 
 import duckdb
@@ -21,17 +23,19 @@ from edge_server.contract.events import (
     UserDisabled,
 )
 from edge_server.contract.messages import AgentState, ReasonKind, Role
-from edge_server.store import Store, StoreError, repos
+from edge_server.store import DEFAULT_PROJECTION_MODULES, Store, StoreError, repos
 from edge_server.store import registry as registry_module
 from edge_server.store.duckdb_compat import skip_missing_pandas_probe
 from edge_server.store.codec import KINDS, encode_event, kind_of
 from edge_server.store.migrations import migrate
 from edge_server.store.projector import Projector
 from edge_server.store.registry import PROJECTIONS, register_projection
-from tests.edge_server.store.store_helpers import failed_login, state, ts, user
+from tests.edge_server.store.store_helpers import failed_login, one, state, ts, user
 
 
 def test_every_contract_event_has_a_projection() -> None:
+    # What the store process checks at open, after importing the projection modules.
+    importlib.import_module("edge_server.store.projections")
     assert set(PROJECTIONS) == set(KINDS) == {t.__struct_config__.tag for t in EVENT_TYPES}
 
 
@@ -72,8 +76,8 @@ async def test_users_skills_queues_reasons(store: Store) -> None:
     assert ann.created_ms < ann.updated_ms
     assert users["bob"].disabled and users["bob"].skills == {}
     assert set(users) == {"ann", "bob"}
-    assert await store.read(lambda c: repos.get_user(c, "ann")) == ann
-    assert await store.read(lambda c: repos.get_user(c, "nobody")) is None
+    assert await store.read(repos.get_user, "ann") == ann
+    assert await store.read(repos.get_user, "nobody") is None
     assert await store.read(repos.load_skills) == [
         repos.SkillRow(skill="billing", name_en="Billing", name_zh="账单")
     ]
@@ -91,7 +95,7 @@ async def test_users_skills_queues_reasons(store: Store) -> None:
 async def test_upsert_without_hash_keeps_the_stored_one(store: Store) -> None:
     await store.append([user("cy", password_hash="secret")])
     await store.append([user("cy", display_name="Cy Two")])
-    cy = await store.read(lambda c: repos.get_user(c, "cy"))
+    cy = await store.read(repos.get_user, "cy")
     assert cy is not None and cy.password_hash == "secret" and cy.display_name == "Cy Two"
 
 
@@ -110,37 +114,33 @@ async def test_sessions_states_and_failed_logins(store: Store) -> None:
             SessionClosed(ts_ms=ts(), session_id="s2", reason="logout"),
         ]
     )
-    s1 = await store.read(lambda c: repos.find_session(c, "t1"))
+    s1 = await store.read(repos.find_session, "t1")
     assert s1 is not None
     assert (s1.session_id, s1.username, s1.sip_contact, s1.opened_ms) == (
         "s1", "ann", "sip:ann@10.0.0.5", opened.ts_ms
     )
     assert s1.closed_ms is None
-    assert await store.read(lambda c: repos.find_session(c, "t2")) is None  # closed
+    assert await store.read(repos.find_session, "t2") is None  # closed
     assert [s.session_id for s in await store.read(repos.open_sessions)] == ["s1"]
-    closed = await store.read(
-        lambda c: c.execute("SELECT close_reason FROM sessions WHERE session_id = 's2'").fetchone()
-    )
+    closed = await store.read(one, "SELECT close_reason FROM sessions WHERE session_id = ?", "s2")
     assert closed == ("logout",)
 
     ann = (await store.read(repos.load_agent_states))["ann"]
     assert ann.state is AgentState.NOT_READY and ann.reason == "lunch"
     last_state_ts = await store.read(
-        lambda c: c.execute("SELECT max(ts_ms) FROM events WHERE kind = 'agent_state_changed'").fetchone()
+        one, "SELECT max(ts_ms) FROM events WHERE kind = ?", "agent_state_changed"
     )
     assert last_state_ts == (ann.since_ms,)
 
-    assert await store.read(lambda c: repos.count_login_failures(c, "eve", 0)) == 2
-    assert await store.read(lambda c: repos.count_login_failures(c, "eve", ts())) == 0
+    assert await store.read(repos.count_login_failures, "eve", 0) == 2
+    assert await store.read(repos.count_login_failures, "eve", ts()) == 0
 
 
 @pytest.mark.asyncio
 async def test_events_table_keeps_kind_subject_and_json(store: Store) -> None:
     ev = QueueDefined(ts_ms=ts(), queue="vip", name_en="VIP", config={"plan": ["a", "b"]})
     seq = await store.append([ev])
-    row = await store.read(
-        lambda c: c.execute("SELECT ts_ms, kind, subject, data FROM events WHERE seq = ?", [seq]).fetchone()
-    )
+    row = await store.read(one, "SELECT ts_ms, kind, subject, data FROM events WHERE seq = ?", seq)
     assert row is not None
     assert row[:3] == (ev.ts_ms, "queue_defined", "vip")
     assert json.loads(row[3]) == {
@@ -150,29 +150,24 @@ async def test_events_table_keeps_kind_subject_and_json(store: Store) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_failing_projection_stops_the_store_and_restart_applies_it(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with await Store.open(data_dir) as store:
+async def test_a_failing_projection_stops_the_store_and_restart_applies_it(data_dir: Path) -> None:
+    # The store process imports the broken projection (it overrides login_failed's for
+    # user "during"): projection_modules reach the process where projections run.
+    broken = [*DEFAULT_PROJECTION_MODULES, "tests.edge_server.store.broken_projection"]
+    async with await Store.open(data_dir, projection_modules=broken) as store:
         await store.append([failed_login("before")])
-        assert await store.read(lambda c: repos.count_login_failures(c, "before", 0)) == 1
-
-        def broken(cur: duckdb.DuckDBPyConnection, ev: Event) -> None:
-            raise ZeroDivisionError("projection bug")
-
-        monkeypatch.setitem(
-            PROJECTIONS, "login_failed", registry_module.Projection("login_failed", broken, None, "username")
-        )
+        assert await store.read(repos.count_login_failures, "before", 0) == 1
         assert await store.append([failed_login("during")]) == 2  # journaled: acknowledged
-        with pytest.raises(StoreError, match="bug"):
+        with pytest.raises(StoreError, match="bug") as info:
             await store.read(repos.load_users)
+        assert "ZeroDivisionError" in str(info.value)
         with pytest.raises(StoreError, match="refuses writes"):
             store.append([failed_login("refused")])
         assert store.failure is not None
-    monkeypatch.undo()  # the fixed build
-    async with await Store.open(data_dir) as store:
+    async with await Store.open(data_dir) as store:  # the fixed build
         assert store.recovery.replayed == 1
-        assert await store.read(lambda c: repos.count_login_failures(c, "during", 0)) == 1
+        assert await store.read(repos.count_login_failures, "during", 0) == 1
+    assert "tests.edge_server.store.broken_projection" not in sys.modules
 
 
 def _random_bursty_events(rng: random.Random, n: int) -> list[Event]:

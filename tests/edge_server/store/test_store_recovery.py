@@ -124,9 +124,9 @@ async def test_journaled_but_unapplied_events_are_replayed(data_dir: Path) -> No
     async with await Store.open(data_dir) as store:
         assert store.recovery.replayed == 2
         assert store.applied_seq == 4
-        ann = await store.read(lambda cur: repos.get_user(cur, "ann"))
+        ann = await store.read(repos.get_user, "ann")
         assert ann is not None and ann.password_hash == "h"
-        assert await store.read(lambda cur: repos.count_login_failures(cur, "x", 0)) == 1
+        assert await store.read(repos.count_login_failures, "x", 0) == 1
     async with await Store.open(data_dir) as store:
         assert store.recovery.replayed == 0  # applied exactly once
 
