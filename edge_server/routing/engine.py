@@ -875,7 +875,14 @@ class RoutingEngine:
         assert a is not None
         qc = self._queues[t.queue].config
         t.completed_ms = self._now
-        if qc.acw_mode is AcwMode.NONE or (qc.acw_mode is AcwMode.TIMED and qc.acw_s <= 0):
+        # Wrap-up cannot outlive the session (see _logout): work finished after the agent
+        # logged out (or was removed) frees its slot now. Otherwise a manual wrap-up would hold
+        # it with no timer, and the agent would log back in blocked on that channel.
+        if (
+            qc.acw_mode is AcwMode.NONE
+            or (qc.acw_mode is AcwMode.TIMED and qc.acw_s <= 0)
+            or a.presence is _LOGGED_OUT
+        ):
             self._finish(t)
             return
         # Wrap-up holds the slot; the agent's presence is untouched, so a Not Ready chosen

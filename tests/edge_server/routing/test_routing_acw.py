@@ -74,3 +74,25 @@ def test_customer_hangup_during_the_call_is_a_completion() -> None:
     h = staffed(acw_mode=AcwMode.TIMED, acw_s=5)
     out = h.send(ev.TaskCancelled(now_ms=10_000, task_id="t1"))
     assert of(out, dec.AcwStarted) and h.engine.queue_stats("q").abandoned == 0
+
+
+def test_work_finished_after_logout_frees_the_slot_without_acw() -> None:
+    # Regression (property test, hypothesis seed 6): ann logged out during a call; the call
+    # then ended and a manual wrap-up (no timer) kept her voice slot, so she logged back in
+    # Ready yet blocked on voice. Wrap-up cannot outlive the session: no ACW, slot freed.
+    h = staffed(acw_mode=AcwMode.MANUAL)
+    h.send(ev.AgentLoggedOut(now_ms=5_000, agent="ann"))
+    assert h.engine.agent_load("ann") == {"voice": 1}  # the call itself goes on
+    out = h.complete(10_000, "t1")
+    assert not of(out, dec.AcwStarted) and h.engine.task_state("t1") is None
+    assert h.engine.agent_load("ann") == {}
+    out = h.send(login(11_000, "ann"))
+    assert offered(out) == [("t2", "ann")]
+
+
+def test_hangup_after_logout_frees_the_slot_without_acw() -> None:
+    h = staffed(acw_mode=AcwMode.TIMED, acw_s=30)
+    h.send(ev.AgentLoggedOut(now_ms=5_000, agent="ann"))
+    out = h.send(ev.TaskCancelled(now_ms=10_000, task_id="t1"))
+    assert not of(out, dec.AcwStarted) and not of(out, dec.SetTimer)
+    assert h.engine.agent_load("ann") == {} and h.engine.queue_stats("q").abandoned == 0
