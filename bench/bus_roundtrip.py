@@ -65,16 +65,14 @@ async def baseline() -> list[float]:
 
 
 async def edge_roundtrip(site: dict) -> list[float]:
-    from edge_server.bus import keys as bus_keys
     from edge_server.bus.client import EdgeClient
-    from edge_server.cli.client_config import read_client_config
+    from edge_server.bus.client_config import load_client_config
     from edge_server.contract.messages import AgentState, SetState
 
-    cfg = read_client_config(site["desktop_config"])
-    pair = bus_keys.load_keypair(cfg.key_path(site["desktop_config"].parent))
-    keys = (pair.public, pair.secret)
+    cfg = load_client_config(site["desktop_config"])
+    keys = cfg.client_keys
     times: list[float] = []
-    async with EdgeClient(site["address"], server_key=cfg.edge_public_key.encode(), client_keys=keys,
+    async with EdgeClient(site["address"], server_key=cfg.server_key, client_keys=keys,
                           client_id="bench") as client:
         await client.login("alice", "switchboard")
         states = [SetState(state=AgentState.READY), SetState(state=AgentState.NOT_READY, reason="break")]

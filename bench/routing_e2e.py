@@ -34,20 +34,18 @@ def site_file(path: Path) -> Path:
 
 
 async def run(site: dict) -> tuple[list[float], int]:
-    from edge_server.bus import keys as bus_keys
     from edge_server.bus.client import EdgeClient
-    from edge_server.cli.client_config import read_client_config
+    from edge_server.bus.client_config import load_client_config
     from edge_server.contract import messages as m
 
-    cfg = read_client_config(site["desktop_config"])
-    pair = bus_keys.load_keypair(cfg.key_path(site["desktop_config"].parent))
-    keys = (pair.public, pair.secret)
+    cfg = load_client_config(site["desktop_config"])
+    keys = cfg.client_keys
     sent: dict[str, float] = {}
     latencies: list[float] = []
     done = 0
 
     def client(name: str) -> EdgeClient:
-        return EdgeClient(site["address"], server_key=cfg.edge_public_key.encode(), client_keys=keys,
+        return EdgeClient(site["address"], server_key=cfg.server_key, client_keys=keys,
                           client_id=name, request_timeout_s=30)
 
     agents = [client(f"a{i:03d}") for i in range(AGENTS)]

@@ -130,16 +130,15 @@ async def run_offline(data_dir: Path, requests: Sequence[m.Message], min_passwor
 
 
 async def _run_online(args: argparse.Namespace, req: m.Message) -> m.Message:
-    from edge_server.bus import keys as bus_keys
     from edge_server.bus.client import EdgeClient
-    from edge_server.cli.client_config import read_client_config
+    from edge_server.bus.client_config import ClientConfigError, load_client_config
 
-    cfg = read_client_config(args.client_config)
-    key_path = cfg.key_path(args.client_config.parent)
-    pair = bus_keys.load_keypair(key_path) if key_path else None
-    client_keys = (pair.public, pair.secret) if pair else None
+    try:
+        cfg = load_client_config(args.client_config)
+    except ClientConfigError as e:
+        raise SystemExit(str(e)) from e
     password = os.environ.get("SB_PASSWORD") or getpass.getpass(f"password for {args.user}: ")
-    async with EdgeClient(cfg.edge, server_key=cfg.edge_public_key.encode(), client_keys=client_keys,
+    async with EdgeClient(cfg.edge, server_key=cfg.server_key, client_keys=cfg.client_keys,
                           client_id=f"admin-cli-{os.getpid()}", request_timeout_s=15) as client:
         await client.login(args.user, password)
         try:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from edge_server.bus import keys as bus_keys
-from edge_server.cli.client_config import ClientConfig, write_client_config
+from edge_server.bus.client_config import ClientConfigFile, write_client_config
 from edge_server.site_paths import SitePaths
 
 
@@ -30,7 +30,7 @@ def issue_client(paths: SitePaths, name: str, edge_address: str, out_dir: Path) 
     cfg_path = out_dir / "desktop.toml"
     write_client_config(
         cfg_path,
-        ClientConfig(edge=edge_address, edge_public_key=server_public, client_key_file=f"{name}.key_secret"),
+        ClientConfigFile(edge=edge_address, edge_public_key=server_public, client_key_file=f"{name}.key_secret"),
     )
     os.chmod(cfg_path, 0o600)
     return cfg_path
