@@ -86,6 +86,9 @@ class EdgeSession(QObject):
         wrapup_ended(WrapUpEnded): after-call work ended (submitted, timer, logout).
         queue_status_published(QueueStatus): a queue's live statistics (supervisors).
         queues_listed(list[QueueStatus]): the answer to list_queues.
+
+    Other subsystems (interactions, customers: see desktop/interactions_hub.py):
+        push_received(Message): a push this class does not interpret itself.
     """
 
     logged_in = Signal(object)
@@ -107,6 +110,7 @@ class EdgeSession(QObject):
     wrapup_ended = Signal(object)
     queue_status_published = Signal(object)
     queues_listed = Signal(list)
+    push_received = Signal(object)
 
     def __init__(
         self,
@@ -331,12 +335,12 @@ class EdgeSession(QObject):
             log.info("completed task %s", task_id)
         return isinstance(reply, Ok)
 
-    async def submit_wrapup(self, task_id: str, code: str = "", notes: str = "") -> bool:
-        """End the after-call work of a task with a wrap-up code and notes."""
+    async def submit_wrapup(self, task_id: str, code: str = "", notes: str = "", follow_up: bool = False) -> bool:
+        """End the after-call work of a task with a wrap-up code, notes and the follow-up flag."""
         client = self._require("submit_wrapup")
         if client is None:
             return False
-        body = SubmitWrapUp(task_id=task_id, code=code, notes=notes)
+        body = SubmitWrapUp(task_id=task_id, code=code, notes=notes, follow_up=follow_up)
         reply = await self._request("submit_wrapup", client, body)
         if isinstance(reply, Ok):
             log.info("submitted wrap-up of task %s: %s", task_id, code or "-")
@@ -366,6 +370,16 @@ class EdgeSession(QObject):
         await self._teardown()
         log.info("logged out")
         self.logged_out.emit()
+
+    async def call(self, command: str, body: Message) -> Message | None:
+        """Send any registered request; the reply, or None after command_failed was emitted.
+
+        For subsystem hubs (interactions, customers) that interpret their own replies.
+        """
+        client = self._require(command)
+        if client is None:
+            return None
+        return await self._request(command, client, body)
 
     async def close(self) -> None:
         """Drop the connection without logging out (the edge times the session out)."""
@@ -406,8 +420,7 @@ class EdgeSession(QObject):
                 self._finished.popitem(last=False)
             self.wrapup_ended.emit(body)
         else:
-            # Later subsystems (messages, calls) add their own signals here.
-            log.debug("push #%d of type %s is not handled yet", seq, type(body).__name__)
+            self.push_received.emit(body)
 
     def _on_client_link_state(self, state: LinkState) -> None:
         log.debug("link to %s: %s", self._edge, state)  # the client logs it at INFO

@@ -29,6 +29,24 @@ log = logging.getLogger("sb.edge")
 READY_MARKER = "switchboard-edge ready"
 
 
+class _NotServedYet:
+    """TEMPORARY while the interactions service is being built: answers its requests UNAVAILABLE.
+
+    Removed when edge_server/interactions/ serves them (the lead's integration step).
+    """
+
+    def __init__(self) -> None:
+        from edge_server.contract import interactions as ci
+        from edge_server.contract import messages as m
+        from edge_server.contract.errors import ErrorCode, SwitchboardError
+
+        async def refuse(conn: object, body: object, user: str) -> m.Message:
+            raise SwitchboardError(ErrorCode.UNAVAILABLE, "interactions are not served by this edge yet")
+
+        names = {n for n, spec in m.REQUESTS.items() if spec.body.__module__ == ci.__name__}
+        self.routes = dict.fromkeys(names, refuse)
+
+
 class EdgeApp:
     """Holds the running services; use as ``async with EdgeApp(cfg) as app``."""
 
@@ -92,7 +110,7 @@ class EdgeApp:
         log.info("routing recovered from %d journaled inputs", replayed)
         self._stack.callback(self.work.close)
         self.service = AgentService(self.directory, self.store, cfg.auth, heartbeat_ms=cfg.bus.heartbeat_ms,
-                                    work=self.work)
+                                    work=self.work, route_providers=[_NotServedYet()])
 
         log.info("4/4 bus")
         self.bus = BusServer(cfg.bus, keys, self.paths.clients_dir, self.service)

@@ -11,7 +11,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from edge_server.agents.admin import AdminOps
 from edge_server.agents.directory import Directory, Session, token_hash
@@ -34,6 +34,15 @@ log = logging.getLogger("sb.agents")
 def wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
+#: A request handler of another service: (connection, body, username of the session) -> reply.
+UserRoute = Callable[["Connection", Any, str], Awaitable[m.Message]]
+
+
+class RouteProvider(Protocol):
+    """A service that serves requests (work, interactions, customers...); roles are checked here."""
+
+    routes: dict[str, UserRoute]
+
 
 class AgentService:
     def __init__(
@@ -44,6 +53,7 @@ class AgentService:
         *,
         heartbeat_ms: int,
         work: WorkService | None = None,
+        route_providers: Sequence[RouteProvider] = (),
         now_ms: Callable[[], int] = wall_ms,
     ) -> None:
         self._work = work
@@ -69,8 +79,12 @@ class AgentService:
             "admin.set_password": lambda c, b: self.admin.set_password(b),
             "admin.import_site": lambda c, b: self.admin.import_site(b),
         }
-        if work is not None:
-            for name, route in work.routes.items():
+        for provider in (work, *route_providers):
+            if provider is None:
+                continue
+            for name, route in provider.routes.items():
+                if name in self._routes:
+                    raise RuntimeError(f"two handlers for request {name!r}")
                 self._routes[name] = self._work_route(route)
         missing = set(m.REQUESTS) - set(self._routes)
         if missing:  # a registered request without a handler is our bug: fail at start, not at use

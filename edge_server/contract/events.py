@@ -103,6 +103,168 @@ class RoutingInput(Event, tag="routing_input"):
     payload: bytes
 
 
+# --- customers (edge_server/interactions/customers.py) ------------------------------
+# Identities travel as [kind, value] pairs of contract.interactions.IdentityKind values.
+
+
+class CustomerCreated(Event, tag="customer_created"):
+    customer_id: str
+    name: str = ""
+    tier: str = ""
+    vip: bool = False
+    tags: list[str] = []
+    notes: str = ""
+    attributes: dict[str, str] = {}
+    identities: list[tuple[str, str]] = []
+    by: str = ""  # username, or "" when a channel created it automatically
+
+
+class CustomerUpdated(Event, tag="customer_updated"):
+    """The fields that are set replace the stored ones (None: unchanged)."""
+
+    customer_id: str
+    by: str
+    name: str | None = None
+    tier: str | None = None
+    vip: bool | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    attributes: dict[str, str] | None = None
+
+
+class IdentityLinked(Event, tag="identity_linked"):
+    customer_id: str
+    kind: str
+    value: str
+    by: str = ""
+
+
+class CustomersMerged(Event, tag="customers_merged"):
+    """merged_id's identities and interactions move to survivor_id; merged_id keeps merged_into."""
+
+    survivor_id: str
+    merged_id: str
+    by: str
+    reason: str = ""
+
+
+class CustomerSplit(Event, tag="customer_split"):
+    """identities (and the interactions that came on them) move from source_id to new_id."""
+
+    source_id: str
+    new_id: str
+    identities: list[tuple[str, str]]
+    interaction_ids: list[str]
+    by: str
+    name: str = ""
+    reason: str = ""
+
+
+# --- interactions (edge_server/interactions/) ---------------------------------------
+
+
+class InteractionCreated(Event, tag="interaction_created"):
+    interaction_id: str
+    channel: str
+    queue: str
+    customer_id: str
+    subject: str = ""
+    identities: list[tuple[str, str]] = []  # what the customer came with on this channel
+    attributes: dict[str, str] = {}
+
+
+class InteractionStateChanged(Event, tag="interaction_state_changed"):
+    interaction_id: str
+    state: str  # contract.interactions.InteractionState
+    agent: str = ""
+    task_id: str = ""  # the routing leg
+    reason: str = ""
+
+
+class InteractionCustomerLinked(Event, tag="interaction_customer_linked"):
+    interaction_id: str
+    customer_id: str
+    by: str = ""
+
+
+class ParticipantChanged(Event, tag="participant_changed"):
+    interaction_id: str
+    username: str
+    role: str  # owner | consult | conference | invited
+    joined: bool  # False: left
+    by: str = ""
+
+
+class MessageAdded(Event, tag="message_added"):
+    interaction_id: str
+    seq: int
+    message_id: str
+    author_kind: str
+    author: str = ""
+    author_name: str = ""
+    text: str = ""
+    private: bool = False
+    client_msg_id: str = ""
+    attachments: list[dict[str, Any]] = []  # contract.interactions.Attachment as builtins
+
+
+class ReadMarked(Event, tag="read_marked"):
+    interaction_id: str
+    reader: str  # customer | agent
+    seq: int
+
+
+class WrapUpRecorded(Event, tag="wrapup_recorded"):
+    interaction_id: str
+    agent: str
+    disposition: str = ""
+    notes: str = ""
+    follow_up: bool = False
+
+
+class InteractionRated(Event, tag="interaction_rated"):
+    interaction_id: str
+    score: int  # 1..5
+    comment: str = ""
+
+
+class InteractionTransferred(Event, tag="interaction_transferred"):
+    interaction_id: str
+    from_agent: str
+    task_id: str  # the new leg
+    to_agent: str = ""
+    to_queue: str = ""
+    note: str = ""
+
+
+class AttachmentStored(Event, tag="attachment_stored"):
+    """The file is fsynced under <data>/attachments/<sha256> before this is journaled."""
+
+    attachment_id: str
+    interaction_id: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    by: str = ""
+
+
+class CannedSaved(Event, tag="canned_saved"):
+    canned_id: str
+    shortcut: str
+    text: str
+    title: str = ""
+    scope: str = "personal"
+    owner: str = ""
+    language: str = ""
+    by: str = ""
+
+
+class CannedDeleted(Event, tag="canned_deleted"):
+    canned_id: str
+    by: str = ""
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     UserUpserted,
     UserDisabled,
@@ -116,6 +278,23 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     AgentStateChanged,
     LoginFailed,
     RoutingInput,
+    CustomerCreated,
+    CustomerUpdated,
+    IdentityLinked,
+    CustomersMerged,
+    CustomerSplit,
+    InteractionCreated,
+    InteractionStateChanged,
+    InteractionCustomerLinked,
+    ParticipantChanged,
+    MessageAdded,
+    ReadMarked,
+    WrapUpRecorded,
+    InteractionRated,
+    InteractionTransferred,
+    AttachmentStored,
+    CannedSaved,
+    CannedDeleted,
 )
 
 

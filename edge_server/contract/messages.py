@@ -103,6 +103,7 @@ class TaskInfo(Message):
     arrived_ms: int = 0  # when the customer started waiting (epoch ms)
     assigned_ms: int = 0  # when an agent accepted it (0: not yet)
     attributes: dict[str, str] = {}
+    interaction_id: str = ""  # the interaction this task is a leg of ("" for bare routing tasks)
 
 
 class OfferMade(Message):
@@ -315,6 +316,7 @@ class SubmitWrapUp(Message):
     task_id: str
     code: str = ""
     notes: str = ""
+    follow_up: bool = False  # the customer needs to be contacted again
 
 
 class ListQueues(Message):
@@ -494,3 +496,7 @@ register_request("admin.import_site", ImportSite, ImportResult, Role.ADMIN, idem
 #: PUB topics (first message part) for fan-out streams.
 TOPIC_AGENT = b"agent"
 TOPIC_QUEUE = b"queue"
+
+# Interactions, chat, customers: their types live in contract/interactions.py and register
+# themselves here; imported last, once the registry above exists.
+from edge_server.contract import interactions as _interactions  # noqa: E402,F401

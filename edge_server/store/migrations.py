@@ -26,7 +26,7 @@ class Migration:
     statements: Sequence[str]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, schema.V1),)
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, schema.V1), Migration(2, schema.V2))
 SCHEMA_VERSION: int = MIGRATIONS[-1].version
 
 

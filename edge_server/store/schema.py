@@ -114,3 +114,110 @@ V1: list[str] = [
         data JSON NOT NULL
     )""",
 ]
+
+# V2: interactions, customers and their history (the V1 placeholders had no projections and
+# therefore no rows, so they are replaced rather than altered).
+V2: list[str] = [
+    "DROP TABLE customers",
+    "DROP TABLE identities",
+    "DROP TABLE interactions",
+    "DROP TABLE messages",
+    """CREATE TABLE customers (
+        customer_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL DEFAULT '',
+        tier VARCHAR NOT NULL DEFAULT '',
+        vip BOOLEAN NOT NULL DEFAULT false,
+        tags JSON NOT NULL DEFAULT '[]',
+        notes VARCHAR NOT NULL DEFAULT '',
+        attributes JSON NOT NULL DEFAULT '{}',
+        created_ms BIGINT NOT NULL,
+        updated_ms BIGINT NOT NULL,
+        merged_into VARCHAR NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE identities (
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        created_ms BIGINT NOT NULL,
+        PRIMARY KEY (kind, value)
+    )""",
+    "CREATE INDEX identities_customer ON identities (customer_id)",
+    """CREATE TABLE customer_audit (
+        ts_ms BIGINT NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL DEFAULT '',
+        details JSON NOT NULL DEFAULT '{}'
+    )""",
+    """CREATE TABLE interactions (
+        interaction_id VARCHAR PRIMARY KEY,
+        customer_id VARCHAR NOT NULL DEFAULT '',
+        channel VARCHAR NOT NULL,
+        queue VARCHAR NOT NULL DEFAULT '',
+        state VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL DEFAULT '',
+        created_ms BIGINT NOT NULL,
+        connected_ms BIGINT NOT NULL DEFAULT 0,
+        closed_ms BIGINT NOT NULL DEFAULT 0,
+        agent VARCHAR NOT NULL DEFAULT '',
+        disposition VARCHAR NOT NULL DEFAULT '',
+        notes VARCHAR NOT NULL DEFAULT '',
+        follow_up BOOLEAN NOT NULL DEFAULT false,
+        rating INTEGER NOT NULL DEFAULT 0,
+        rating_comment VARCHAR NOT NULL DEFAULT '',
+        summary VARCHAR NOT NULL DEFAULT '',
+        message_count INTEGER NOT NULL DEFAULT 0,
+        identities JSON NOT NULL DEFAULT '[]',
+        attributes JSON NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX interactions_customer ON interactions (customer_id)",
+    """CREATE TABLE messages (
+        interaction_id VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        message_id VARCHAR NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        author_kind VARCHAR NOT NULL,
+        author VARCHAR NOT NULL DEFAULT '',
+        author_name VARCHAR NOT NULL DEFAULT '',
+        body VARCHAR NOT NULL DEFAULT '',
+        body_indexed VARCHAR NOT NULL DEFAULT '',
+        private BOOLEAN NOT NULL DEFAULT false,
+        client_msg_id VARCHAR NOT NULL DEFAULT '',
+        attachments JSON NOT NULL DEFAULT '[]',
+        PRIMARY KEY (interaction_id, seq)
+    )""",
+    """CREATE TABLE read_marks (
+        interaction_id VARCHAR NOT NULL,
+        reader VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (interaction_id, reader)
+    )""",
+    """CREATE TABLE participants (
+        interaction_id VARCHAR NOT NULL,
+        username VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        joined_ms BIGINT NOT NULL,
+        left_ms BIGINT NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE attachments (
+        attachment_id VARCHAR PRIMARY KEY,
+        interaction_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        content_type VARCHAR NOT NULL,
+        size BIGINT NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        actor VARCHAR NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE canned_responses (
+        canned_id VARCHAR PRIMARY KEY,
+        shortcut VARCHAR NOT NULL,
+        title VARCHAR NOT NULL DEFAULT '',
+        body VARCHAR NOT NULL,
+        scope VARCHAR NOT NULL,
+        owner VARCHAR NOT NULL DEFAULT '',
+        language VARCHAR NOT NULL DEFAULT '',
+        updated_ms BIGINT NOT NULL,
+        deleted BOOLEAN NOT NULL DEFAULT false
+    )""",
+]

@@ -36,7 +36,12 @@ JOURNAL_DIR = "journal"
 LOCK_FILE = "switchboard.lock"
 #: Modules the store process imports for their ``register_projection`` calls, besides
 #: those given to Store.open and those that registered projections in the edge.
-DEFAULT_PROJECTION_MODULES: tuple[str, ...] = ("edge_server.store.projections",)
+DEFAULT_PROJECTION_MODULES: tuple[str, ...] = (
+    "edge_server.store.projections",
+    # Higher layers named by string (the store never imports them): every event kind needs one.
+    "edge_server.work.projections",
+    "edge_server.interactions.projections",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from edge_server.contract.messages import (
     AgentState,
     AgentStatus,
+    Message,
     OfferMade,
     QueueStatus,
     ReasonCode,
@@ -148,6 +149,7 @@ class FakeSession(QObject):
     wrapup_ended = Signal(object)
     queue_status_published = Signal(object)
     queues_listed = Signal(list)
+    push_received = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -162,6 +164,8 @@ class FakeSession(QObject):
         self.queues: list[QueueStatus] = []
         self.accept_ok = True  # accept_offer answers TaskAssigned; False: refused (None)
         self.commands_ok = True  # decline / complete / submit answer Ok; False: refused
+        #: call() replies per command: a Message, or a function body -> Message (None: refused).
+        self.replies: dict[str, Any] = {}
 
     @property
     def is_logged_in(self) -> bool:
@@ -242,8 +246,8 @@ class FakeSession(QObject):
         await asyncio.sleep(self.command_delay_s)
         return self.commands_ok
 
-    async def submit_wrapup(self, task_id: str, code: str = "", notes: str = "") -> bool:
-        self.calls.append(("submit_wrapup", task_id, code, notes))
+    async def submit_wrapup(self, task_id: str, code: str = "", notes: str = "", follow_up: bool = False) -> bool:
+        self.calls.append(("submit_wrapup", task_id, code, notes) + ((follow_up,) if follow_up else ()))
         await asyncio.sleep(self.command_delay_s)
         return self.commands_ok
 
@@ -258,6 +262,17 @@ class FakeSession(QObject):
         await asyncio.sleep(0)
         self.snapshot = None
         self.logged_out.emit()
+
+    async def call(self, command: str, body: Message) -> Message | None:
+        """Answer from ``self.replies[command]`` (a Message, or a callable body -> Message)."""
+        self.calls.append(("call", command, body))
+        await asyncio.sleep(self.command_delay_s)
+        reply = self.replies.get(command)
+        if callable(reply):
+            reply = reply(body)
+        if reply is None:
+            self.command_failed.emit(command, f"{command} failed")
+        return reply
 
     async def close(self) -> None:
         self.calls.append(("close",))

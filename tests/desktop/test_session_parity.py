@@ -10,7 +10,7 @@ from desktop_fakes import FakeSession
 
 _PUBLIC_ASYNC = (
     "login", "set_state", "force_state", "list_agents", "logout", "close",
-    "accept_offer", "decline_offer", "complete_task", "submit_wrapup", "list_queues",
+    "accept_offer", "decline_offer", "complete_task", "submit_wrapup", "list_queues", "call",
 )
 
 

@@ -13,7 +13,7 @@ from tests.edge_server.store.store_helpers import db_rows, failed_login, user
 TABLES = {
     "meta", "users", "skills", "agent_skills", "queues", "reason_codes", "sessions",
     "agent_state", "login_failures", "customers", "identities", "interactions", "messages",
-    "events",
+    "events", "customer_audit", "read_marks", "participants", "attachments", "canned_responses",
 }
 
 
@@ -63,12 +63,13 @@ def test_migrations_apply_in_order_once_each(tmp_path: Path) -> None:
     con = duckdb.connect(str(db))
     try:
         assert schema_version(con) == 0
-        two = (*MIGRATIONS, Migration(2, ["CREATE TABLE extra (x INTEGER)", "INSERT INTO extra VALUES (7)"]))
-        assert migrate(con, db, two) == 2
-        assert migrate(con, db, two) == 2  # nothing left to do: no second INSERT
+        n = SCHEMA_VERSION + 1
+        two = (*MIGRATIONS, Migration(n, ["CREATE TABLE extra (x INTEGER)", "INSERT INTO extra VALUES (7)"]))
+        assert migrate(con, db, two) == n
+        assert migrate(con, db, two) == n  # nothing left to do: no second INSERT
         assert con.execute("SELECT x FROM extra").fetchall() == [(7,)]
-        assert schema_version(con) == 2
-        # Code that only knows version 1 must refuse this database.
+        assert schema_version(con) == n
+        # Code that only knows the shipped versions must refuse this database.
         with pytest.raises(StoreTooNewError):
             migrate(con, db, MIGRATIONS)
     finally:
@@ -80,11 +81,12 @@ def test_failed_migration_leaves_no_trace(tmp_path: Path) -> None:
     con = duckdb.connect(str(db))
     try:
         migrate(con, db)
-        bad = (*MIGRATIONS, Migration(2, ["CREATE TABLE half (x INTEGER)", "SELECT * FROM nowhere"]))
+        n = SCHEMA_VERSION + 1
+        bad = (*MIGRATIONS, Migration(n, ["CREATE TABLE half (x INTEGER)", "SELECT * FROM nowhere"]))
         with pytest.raises(duckdb.CatalogException) as info:
             migrate(con, db, bad)
-        assert any("migration 2" in note for note in info.value.__notes__)
-        assert schema_version(con) == 1
+        assert any(f"migration {n}" in note for note in info.value.__notes__)
+        assert schema_version(con) == SCHEMA_VERSION
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert "half" not in tables
     finally:

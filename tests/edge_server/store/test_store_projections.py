@@ -35,7 +35,8 @@ from tests.edge_server.store.store_helpers import failed_login, one, state, ts, 
 
 def test_every_contract_event_has_a_projection() -> None:
     # What the store process checks at open, after importing the projection modules.
-    importlib.import_module("edge_server.store.projections")
+    for name in DEFAULT_PROJECTION_MODULES:
+        importlib.import_module(name)
     assert set(PROJECTIONS) == set(KINDS) == {t.__struct_config__.tag for t in EVENT_TYPES}
 
 

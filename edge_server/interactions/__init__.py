@@ -1,0 +1,1 @@
+"""Interactions across channels, customers and their identities, canned responses."""
