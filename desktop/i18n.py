@@ -13,7 +13,9 @@ SOURCE_LANGUAGE = "en"
 #: Languages the UI ships, with their names written in that language (shown untranslated
 #: in the language menu, so a user can always find their own).
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
-CATALOG = "switchboard"  # switchboard_<lang>.qm
+CATALOG = "switchboard"  # switchboard_<lang>.qm: the main catalogue (its absence means "no translation")
+#: Further catalogues, one per area so parallel work never edits the same .ts file.
+EXTRA_CATALOGS = ("workspace", "screenpop")
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 
 
@@ -61,6 +63,12 @@ class Translations:
             ours = QTranslator(self._app)
             if ours.load(f"{CATALOG}_{language}", str(self._dir)):
                 self._add(ours)
+                for extra in EXTRA_CATALOGS:
+                    more = QTranslator(self._app)
+                    if more.load(f"{extra}_{language}", str(self._dir)):
+                        self._add(more)
+                    else:
+                        log.warning("translation %s_%s.qm not found in %s", extra, language, self._dir)
                 # Qt's own strings (dialog buttons, context menus of line edits).
                 qt = QTranslator(self._app)
                 qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)

@@ -142,6 +142,9 @@ class InteractionsHub(QObject):
         return await self._ok("transfer_interaction", ci.TransferInteraction(
             interaction_id=interaction_id, to_agent=to_agent, to_queue=to_queue, note=note))
 
+    async def transfer_targets(self) -> ci.TransferTargets | None:
+        return await self._ask("list_transfer_targets", ci.ListTransferTargets(), ci.TransferTargets)
+
     async def invite(self, interaction_id: str, agent: str, mode: ci.ParticipantRole, note: str = "") -> bool:
         return await self._ok("invite_agent", ci.InviteAgent(
             interaction_id=interaction_id, agent=agent, mode=mode, note=note))

@@ -36,11 +36,39 @@ class StoreSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     fsync: bool = True  # fdatasync the journal before acknowledging; never turn off in production
 
 
+class InteractionsSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    max_attachment_bytes: int = 10 * 1024 * 1024  # per file, any channel
+    attachment_types: list[str] = msgspec.field(default_factory=lambda: [
+        "image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain"])
+    max_message_chars: int = 4000
+    default_region: str = "CN"  # phone numbers without +country are read as this region's
+    customer_typing_timeout_s: float = 30.0  # typing indicators expire without an "off"
+
+
+class WebchatSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    enabled: bool = True
+    host: str = "127.0.0.1"  # put a TLS reverse proxy in front for the internet
+    port: int = 8480  # 0: any free port (tests); the edge prints the widget's test page address
+    queue: str = ""  # queue new chats go to; "": the first queue whose channel is "chat"
+    title: str = "Chat with us"
+    title_zh: str = "在线客服"
+    prechat_name: str = "optional"  # required | optional | hidden, for each pre-chat field
+    prechat_email: str = "optional"
+    prechat_phone: str = "hidden"
+    identity_secret: str = ""  # HMAC-SHA256 key for identified site users ("": not accepted)
+    identity_required: bool = False  # refuse unsigned visitors' user ids
+    allowed_origins: list[str] = msgspec.field(default_factory=list)  # [] = any (embedding sites)
+    max_frame_bytes: int = 64 * 1024
+    heartbeat_s: float = 5.0
+
+
 class EdgeConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     edge: EdgeSection = msgspec.field(default_factory=EdgeSection)
     bus: BusConfig = msgspec.field(default_factory=BusConfig)
     auth: AuthSection = msgspec.field(default_factory=AuthSection)
     store: StoreSection = msgspec.field(default_factory=StoreSection)
+    interactions: InteractionsSection = msgspec.field(default_factory=InteractionsSection)
+    webchat: WebchatSection = msgspec.field(default_factory=WebchatSection)
 
     @property
     def data_path(self) -> Path:

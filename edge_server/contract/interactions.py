@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from edge_server.contract.messages import Message
+from edge_server.contract.messages import AgentStatus, Message, QueueStatus
 
 
 class Channel(enum.StrEnum):
@@ -291,6 +291,15 @@ class ListMyInteractions(Message):
     pass
 
 
+class ListTransferTargets(Message):
+    """What an agent may transfer/invite to: queues (with live waiting/EWT) and agents (with state)."""
+
+
+class TransferTargets(Message):
+    queues: list[QueueStatus] = []
+    agents: list[AgentStatus] = []  # not the caller; logged-out agents included (greyed out)
+
+
 class GetCustomer(Message):
     customer_id: str
     timeline_limit: int = 20
@@ -435,6 +444,7 @@ def _register() -> None:
         ("interaction_invite", InteractionInvite),
         ("typing_changed", TypingChanged),
         ("my_interactions", InvitesAndInteractions),
+        ("transfer_targets", TransferTargets),
         ("customer_view", CustomerView),
         ("timeline", Timeline),
         ("transcript", Transcript),
@@ -459,6 +469,7 @@ def _register() -> None:
         ("get_attachment", GetAttachment, AttachmentChunk, agent, True),
         ("end_interaction", EndInteraction, Ok, agent, False),
         ("transfer_interaction", TransferInteraction, Ok, agent, False),
+        ("list_transfer_targets", ListTransferTargets, TransferTargets, agent, True),
         ("invite_agent", InviteAgent, Ok, agent, False),
         ("answer_invite", AnswerInvite, InteractionDetail, agent, False),
         ("leave_interaction", LeaveInteraction, Ok, agent, False),
