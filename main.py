@@ -100,6 +100,16 @@ def run_demo(args: argparse.Namespace) -> int:
             print("the edge did not start; see its log above", file=sys.stderr)
             return 1
         print(f"edge running ({address}); data in {data_dir}")
+        from edge_server.cli.demo import start_simulator, webchat_url
+
+        chat_url = webchat_url(line)
+        if chat_url:
+            print(f"Web chat test page: {chat_url}/widget/test.html", flush=True)
+            if args.simulate:
+                start_simulator(chat_url, args.simulate, data_dir)
+        elif args.simulate:
+            print("this edge serves no web chat (no webchat= in its ready line): --simulate ignored",
+                  file=sys.stderr)
         print("demo users: alice, bob, li.wei, zhang.min (agents), sup (supervisor), admin — "
               "password: switchboard")
         if args.no_desktop:
@@ -139,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", type=Path, help="edge data directory (default: per-user data dir)")
     demo.add_argument("--port", type=int, default=7700, help="edge port (PUB uses the next one)")
     demo.add_argument("--no-desktop", action="store_true", help="only prepare and run the edge")
+    demo.add_argument("--simulate", type=int, default=0, metavar="N",
+                      help="N simulated web chat visitors (Chinese and English) chatting with the agents")
     demo.set_defaults(func=run_demo)
     keys.add_parser(sub)
     admin.add_parser(sub)

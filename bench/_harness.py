@@ -46,7 +46,9 @@ def edge_site(site_file: Path | None = None, extra_env: dict[str, str] | None = 
                    SWITCHBOARD__EDGE__LOG_DIR=str(Path(tmp) / "log"),
                    SWITCHBOARD__BUS__ROUTER_ENDPOINT="tcp://127.0.0.1:0",
                    SWITCHBOARD__BUS__PUB_ENDPOINT="tcp://127.0.0.1:0",
-                   SWITCHBOARD__EDGE__LOG_LEVEL="WARNING", **(extra_env or {}))
+                   SWITCHBOARD__EDGE__LOG_LEVEL="WARNING")
+        env.setdefault("SWITCHBOARD__WEBCHAT__PORT", "0")
+        env.update(extra_env or {})
         proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "edge"], env=env,
                                 stdout=subprocess.PIPE, text=True)
         try:

@@ -33,14 +33,21 @@ from desktop.supervisor.queue_board import QueueBoard
 from desktop.tasks import spawn
 from desktop.texts import LINK_CLOSED, LINK_UP, command_name
 from desktop.tray import TrayIcon
-from desktop.workspace.area import WorkspaceArea
+from desktop.i18n import ui_is_chinese
+from desktop.interactions_hub import InteractionsHub
+from desktop.workspace.area import WorkspaceArea, screenpop_panel_class
+from desktop.workspace.command_palette import CommandPalette
+from desktop.workspace.conversations import ConversationStore
 from desktop.workspace.offer_stack import OfferStack
 from desktop.workspace.offer_toast import ACCEPT_KEYS, DECLINE_KEYS
+from desktop.workspace.palette_commands import PALETTE_KEYS, workspace_commands
 from desktop.workspace.work_list import WorkList
+from desktop.workspace.work_model import WorkItem
 from edge_server.contract.messages import (
     REASON_DISCONNECTED,
     AgentState,
     AgentStatus,
+    OfferMade,
     Role,
     Snapshot,
 )
@@ -71,6 +78,7 @@ class MainWindow(QMainWindow):
         now_ms: Callable[[], int] | None = None,
         tick_ms: int = 1000,
         use_tray: bool = True,
+        hub: InteractionsHub | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -115,8 +123,13 @@ class MainWindow(QMainWindow):
         header_layout.addWidget(self.connection)
 
         self.disconnect_banner = NoticeBanner("disconnect_banner", self)
-        self.work_list = WorkList(session, now_ms=self._now_ms, tick_ms=tick_ms)
-        self.workspace = WorkspaceArea(self.work_list, self)
+        # app.py builds the one hub; a window built alone (tests, tools) makes its own.
+        self.hub = hub if hub is not None else InteractionsHub(session, self)  # type: ignore[arg-type]
+        self.conversations = ConversationStore(self.hub, now_ms=self._now_ms, parent=self)
+        self.work_list = WorkList(session, now_ms=self._now_ms, tick_ms=tick_ms, store=self.conversations)
+        panel_class = screenpop_panel_class()
+        self.screenpop = panel_class(self.hub, self) if panel_class is not None else None
+        self.workspace = WorkspaceArea(self.work_list, self, screenpop=self.screenpop)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -135,8 +148,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._edge_label)
 
         # After the central widget: the stack floats above it (a later sibling is drawn on top).
-        self.offers = OfferStack(session, now_ms=self._now_ms, anchor=self.workspace, parent=self)
+        # Anchored on the centre pane, so a ringing offer never hides its own screen-pop on the right.
+        self.offers = OfferStack(session, now_ms=self._now_ms, anchor=self.workspace.stack, parent=self)
         self.offers.notice_posted.connect(self._on_notice_posted)
+        self.offers.set_hub(self.hub)
+        self.offers.offer_closed.connect(self._on_offer_closed)
+        self.offers.invite_joined.connect(self.work_list.join)
+        self.conversations.invite_received.connect(self.offers.show_invite)
+        self.work_list.notice_posted.connect(self._on_notice_posted)
+        self.work_list.current_changed.connect(self._on_current_changed)
+        session.offer_received.connect(self._on_offer_received)
+        self.palette = CommandPalette(lambda: workspace_commands(self), self)
+        self._palette_shortcut = QShortcut(PALETTE_KEYS, self)
+        self._palette_shortcut.setObjectName("palette_shortcut")
+        self._palette_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._palette_shortcut.activated.connect(self.palette.open)
         # Application-wide: an offer is answered from wherever the agent's focus is.
         self._accept_shortcut = QShortcut(ACCEPT_KEYS, self)
         self._accept_shortcut.setObjectName("accept_offer_shortcut")
@@ -281,6 +307,44 @@ class MainWindow(QMainWindow):
 
     def _on_notice_posted(self, text: str) -> None:
         self.statusBar().showMessage(text, _STATUS_TIMEOUT_MS)
+
+    # --- screen-pop: the ringing offer first, else the selected interaction ---------------------
+
+    def _on_offer_received(self, offer: OfferMade) -> None:
+        if self.screenpop is not None and self.offers.toast_for(offer.offer_id) is not None:
+            self.screenpop.show_task(offer.task)
+
+    def _on_offer_closed(self, offer_id: int) -> None:
+        self.work_list.offer_closed(offer_id)
+        toasts = self.offers.toasts()
+        if self.screenpop is None:
+            return
+        if toasts:
+            self.screenpop.show_task(toasts[-1].offer.task)
+        else:
+            self._on_current_changed(self.work_list.current_item())
+
+    def _on_current_changed(self, item: WorkItem | None) -> None:
+        if self.screenpop is None or self.offers.toasts():
+            return  # a ringing offer keeps the screen-pop until it is answered
+        if item is None:
+            self.screenpop.clear()
+        else:
+            self.screenpop.show_task(item.task)
+
+    def session_logged_in(self) -> bool:
+        return self._snapshot is not None
+
+    def toggle_language(self) -> None:
+        """English <-> Chinese (the palette's command)."""
+        self.language_chosen.emit("en" if ui_is_chinese() else "zh_CN")
+
+    def request_state(self, state: AgentState, reason: str = "") -> None:
+        self._on_state_requested(state, reason)
+
+    @property
+    def reasons(self) -> ReasonCatalog:
+        return self._reasons
 
     def _on_logged_out(self) -> None:
         self._snapshot = None

@@ -16,7 +16,10 @@ from edge_server.agents.service import AgentService
 from edge_server.bus import keys as bus_keys
 from edge_server.bus.keys import ServerKeys
 from edge_server.bus.server import BusServer
+from edge_server.channels.webchat import WebchatServer
 from edge_server.config import EdgeConfig
+from edge_server.interactions.customers import CustomerService
+from edge_server.interactions.service import InteractionService
 from edge_server.site_paths import SitePaths
 from edge_server.store import Store
 from edge_server.work import projections as _work_projections  # noqa: F401 - registers routing_input
@@ -29,24 +32,6 @@ log = logging.getLogger("sb.edge")
 READY_MARKER = "switchboard-edge ready"
 
 
-class _NotServedYet:
-    """TEMPORARY while the interactions service is being built: answers its requests UNAVAILABLE.
-
-    Removed when edge_server/interactions/ serves them (the lead's integration step).
-    """
-
-    def __init__(self) -> None:
-        from edge_server.contract import interactions as ci
-        from edge_server.contract import messages as m
-        from edge_server.contract.errors import ErrorCode, SwitchboardError
-
-        async def refuse(conn: object, body: object, user: str) -> m.Message:
-            raise SwitchboardError(ErrorCode.UNAVAILABLE, "interactions are not served by this edge yet")
-
-        names = {n for n, spec in m.REQUESTS.items() if spec.body.__module__ == ci.__name__}
-        self.routes = dict.fromkeys(names, refuse)
-
-
 class EdgeApp:
     """Holds the running services; use as ``async with EdgeApp(cfg) as app``."""
 
@@ -57,7 +42,10 @@ class EdgeApp:
         self.directory: Directory | None = None
         self.service: AgentService | None = None
         self.work: WorkService | None = None
+        self.customers: CustomerService | None = None
+        self.interactions: InteractionService | None = None
         self.bus: BusServer | None = None
+        self.webchat: WebchatServer | None = None
         self._stack = contextlib.AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -104,25 +92,49 @@ class EdgeApp:
             len(self.directory.sessions),
         )
 
-        log.info("3/4 routing and agent services")
+        log.info("3/4 routing, customers, interactions and agent services")
         self.work = WorkService(self.directory, self.store)
+        self.customers = CustomerService(self.store, self.directory, default_region=cfg.interactions.default_region)
+        self._stack.push_async_callback(self.customers.close)
+        self.interactions = InteractionService(self.directory, self.store, self.work, self.customers,
+                                               cfg.interactions, self.paths.root)
+        opened = await self.interactions.recover()
         replayed = await self.work.recover()
         log.info("routing recovered from %d journaled inputs", replayed)
+        fixed = await self.interactions.reconcile()
+        log.info("%d open interactions recovered (%d reconciled with routing)", opened, fixed)
         self._stack.callback(self.work.close)
+        providers = [self.interactions, self.customers]
         self.service = AgentService(self.directory, self.store, cfg.auth, heartbeat_ms=cfg.bus.heartbeat_ms,
-                                    work=self.work, route_providers=[_NotServedYet()])
+                                    work=self.work, route_providers=providers)
 
         log.info("4/4 bus")
         self.bus = BusServer(cfg.bus, keys, self.paths.clients_dir, self.service)
         await self._stack.enter_async_context(self.bus)
         self.service.attach_bus(self.bus, self.bus.pub_port)
         self.work.attach(self.bus, self.service)
+        self.customers.attach(self.bus, self.interactions)
+        self.interactions.attach(self.bus)
         await self.work.start()
+        if cfg.webchat.enabled:
+            log.info("web chat")
+            self.webchat = await self._stack.enter_async_context(WebchatServer(
+                cfg.webchat, self.interactions, data_dir=self.paths.root, site_name=cfg.edge.site_name,
+                limits=cfg.interactions, queue=cfg.webchat.queue or self._first_chat_queue()))
         # Long-lived configuration and recovered state: keep them out of every future GC pass.
         gc.freeze()
         self._tasks.append(asyncio.create_task(self._expire_unresumed(), name="expire-unresumed"))
         self._tasks.append(asyncio.create_task(self._watch_client_keys(), name="client-keys"))
         log.info("serving on %s (pub %s)", self.bus.router_address, self.bus.pub_address)
+
+    def _first_chat_queue(self) -> str:
+        """The queue web chats go to when [webchat] queue is not set: the first chat queue by name."""
+        assert self.work is not None and self.directory is not None
+        for name in sorted(self.directory.queues):
+            config = self.work.queue_config(name)
+            if config is not None and config.channel == "chat":
+                return name
+        return ""
 
     async def _expire_unresumed(self) -> None:
         # Desktops connected before a restart get one silence window to resume.
@@ -154,7 +166,8 @@ async def serve(cfg: EdgeConfig, *, on_ready: Callable[[EdgeApp], None] | None =
         loop.add_signal_handler(sig, stop.set)
     async with EdgeApp(cfg) as app:
         assert app.bus is not None
-        print(f"{READY_MARKER} router={app.bus.router_address} pub={app.bus.pub_address} pid={os.getpid()}",
+        web = f" webchat={app.webchat.base_url}" if app.webchat is not None else ""
+        print(f"{READY_MARKER} router={app.bus.router_address} pub={app.bus.pub_address}{web} pid={os.getpid()}",
               flush=True)
         if on_ready:
             on_ready(app)

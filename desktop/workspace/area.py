@@ -1,20 +1,45 @@
-"""The central workspace: the agent's work list, or an empty state when there is no work."""
+"""The central workspace: the interaction list and its panes (or an empty state), and the screen-pop on the right."""
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import logging
+from typing import Any
+
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.icons import icon
 from desktop.workspace.work_list import WorkList
 
+log = logging.getLogger("sb.ui")
 
-class WorkspaceArea(QStackedWidget):
-    """Page 0 is the empty state, page 1 the work list; the list shows while it holds a task."""
 
-    def __init__(self, work_list: WorkList | None = None, parent: QWidget | None = None) -> None:
+def screenpop_panel_class() -> type[Any] | None:
+    """H4b's ScreenPopPanel when that package is installed; None while it is not written yet.
+
+    Only its absence is tolerated: an error inside the module is a bug and propagates.
+    """
+    try:
+        found = importlib.util.find_spec("desktop.screenpop.panel")
+    except ModuleNotFoundError:
+        found = None
+    if found is None:
+        return None
+    return importlib.import_module("desktop.screenpop.panel").ScreenPopPanel  # type: ignore[no-any-return]
+
+
+class WorkspaceArea(QWidget):
+    """Left/centre: page 0 the empty state, page 1 the work list. Right: the screen-pop, when there is one."""
+
+    def __init__(
+        self, work_list: WorkList | None = None, parent: QWidget | None = None, *, screenpop: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("workspace")
-        self._empty = QWidget(self)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("workspace_stack")
+        self._empty = QWidget(self.stack)
         self._empty.setObjectName("workspace_empty")
         art = QLabel(self._empty)
         art.setPixmap(icon("inbox-empty").pixmap(QSize(96, 96)))
@@ -32,11 +57,23 @@ class WorkspaceArea(QStackedWidget):
         layout.addWidget(self._title)
         layout.addWidget(self._hint)
         layout.addStretch(2)
-        self.addWidget(self._empty)
+        self.stack.addWidget(self._empty)
         self.work_list = work_list
         if work_list is not None:
-            self.addWidget(work_list)
+            self.stack.addWidget(work_list)
             work_list.count_changed.connect(self._on_work_count_changed)
+        self.screenpop = screenpop
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("workspace_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.stack)
+        if screenpop is not None:
+            self.splitter.addWidget(screenpop)
+            self.splitter.setStretchFactor(0, 3)
+            self.splitter.setStretchFactor(1, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
         self._retranslate()
 
     @property
@@ -45,10 +82,10 @@ class WorkspaceArea(QStackedWidget):
 
     @property
     def showing_work(self) -> bool:
-        return self.work_list is not None and self.currentWidget() is self.work_list
+        return self.work_list is not None and self.stack.currentWidget() is self.work_list
 
     def _on_work_count_changed(self, count: int) -> None:
-        self.setCurrentWidget(self.work_list if count and self.work_list is not None else self._empty)
+        self.stack.setCurrentWidget(self.work_list if count and self.work_list is not None else self._empty)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -15,10 +15,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.tasks import spawn
 from desktop.texts import customer_name, rescind_reason
+from desktop.workspace.invite_toast import InviteToast
 from desktop.workspace.offer_toast import OfferToast
+from edge_server.contract.interactions import InteractionInvite
 from edge_server.contract.messages import OfferMade, OfferRescinded, Snapshot, TaskAssigned
 
 if TYPE_CHECKING:
+    from desktop.interactions_hub import InteractionsHub
     from desktop.session import EdgeSession
 
 log = logging.getLogger("sb.ui")
@@ -32,6 +35,10 @@ class OfferStack(QWidget):
 
     #: A line for the status bar (an offer withdrawn or run out).
     notice_posted = Signal(str)
+    #: An offer's card went away for any reason (answered, withdrawn, run out): offer_id.
+    offer_closed = Signal(int)
+    #: An invite was accepted and the edge sent the interaction: InteractionDetail.
+    invite_joined = Signal(object)
 
     def __init__(
         self,
@@ -48,6 +55,8 @@ class OfferStack(QWidget):
         self._now_ms = now_ms
         self._anchor = anchor
         self._toasts: dict[int, OfferToast] = {}
+        self._invites: dict[str, InviteToast] = {}
+        self._hub: InteractionsHub | None = None
         self._layout = QVBoxLayout(self)
         # Room around the cards for their drop shadows.
         self._layout.setContentsMargins(8, 4, 8, 10)
@@ -96,11 +105,32 @@ class OfferStack(QWidget):
     def clear(self) -> None:
         for offer_id in list(self._toasts):
             self._close(offer_id)
+        for interaction_id in list(self._invites):
+            self._close_invite(interaction_id)
+
+    def set_hub(self, hub: InteractionsHub) -> None:
+        """Invites come and are answered through the hub."""
+        self._hub = hub
+
+    def invites(self) -> list[InviteToast]:
+        return list(self._invites.values())
+
+    def show_invite(self, invite: InteractionInvite) -> InviteToast:
+        toast = self._invites.get(invite.interaction_id)
+        if toast is not None:
+            return toast
+        toast = InviteToast(invite, self)
+        toast.answered.connect(self._on_invite_answered)
+        self._invites[invite.interaction_id] = toast
+        self._layout.addWidget(toast)
+        toast.show()
+        self._place()
+        return toast
 
     # --- Qt overrides ---------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move) and self._toasts:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move) and (self._toasts or self._invites):
             self._place()
         return False
 
@@ -179,7 +209,30 @@ class OfferStack(QWidget):
                     )
                 )
 
+    def _on_invite_answered(self, interaction_id: str, accept: bool) -> None:
+        toast = self._invites.get(interaction_id)
+        if toast is None or toast.busy or self._hub is None:
+            return
+        toast.set_busy()
+        spawn(self._answer_invite(interaction_id, accept), name=f"answer-invite-{interaction_id}")
+
     # --- internals --------------------------------------------------------------------------
+
+    async def _answer_invite(self, interaction_id: str, accept: bool) -> None:
+        assert self._hub is not None
+        detail = await self._hub.answer_invite(interaction_id, accept)
+        self._close_invite(interaction_id)
+        if accept and detail is not None:
+            self.invite_joined.emit(detail)
+
+    def _close_invite(self, interaction_id: str) -> None:
+        toast = self._invites.pop(interaction_id, None)
+        if toast is None:
+            return
+        self._layout.removeWidget(toast)
+        toast.hide()
+        toast.deleteLater()
+        self._place()
 
     async def _accept(self, offer: OfferMade) -> None:
         await self._session.accept_offer(offer)
@@ -199,10 +252,11 @@ class OfferStack(QWidget):
         if not self._toasts:
             self._tick.stop()
         self._place()
+        self.offer_closed.emit(offer_id)
 
     def _place(self) -> None:
         """Top-right of the anchor (the workspace), above every sibling."""
-        if not self._toasts:
+        if not self._toasts and not self._invites:
             self.hide()
             return
         self._layout.activate()

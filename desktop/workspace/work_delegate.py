@@ -8,7 +8,15 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from desktop.icons import channel_icon
 from desktop.state_timer import format_duration
 from desktop.texts import customer_name
-from desktop.workspace.work_model import ITEM_ROLE, TaskPhase, WorkItem, WorkListModel, phase_name, queue_label
+from desktop.workspace.work_model import (
+    ITEM_ROLE,
+    SlaLevel,
+    TaskPhase,
+    WorkItem,
+    WorkListModel,
+    phase_name,
+    queue_label,
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -18,7 +26,15 @@ PHASE_COLOURS = {
     TaskPhase.COMPLETED: QColor("#5b6675"),
     TaskPhase.WRAPUP: QColor("#a87410"),
     TaskPhase.ENDED: QColor("#9c2f2d"),
+    TaskPhase.OFFERED: QColor("#1d5fa8"),
 }
+#: SLA timer colours: amber past the queue's target, red past twice that.
+SLA_COLOURS = {
+    SlaLevel.WARN: QColor("#a87410"),
+    SlaLevel.LATE: QColor("#c0392b"),
+    SlaLevel.RING: QColor("#1d5fa8"),
+}
+BADGE_BG = QColor("#d64541")
 _ICON = 28
 _PAD = 8
 
@@ -59,13 +75,16 @@ class WorkItemDelegate(QStyledItemDelegate):
         fm = QFontMetrics(option.font)
         line = fm.height()
 
-        elapsed = format_duration(self._model.elapsed_ms(item))
+        ms, level = self._model.sla(item)
+        # Round a ring countdown up: "1 s" until it stops, never "0" while it still rings.
+        elapsed = format_duration(-(-ms // 1000) * 1000 if level == SlaLevel.RING else ms)
         bold = QFont(option.font)
         bold.setBold(True)
         bfm = QFontMetrics(bold)
-        time_w = fm.horizontalAdvance(elapsed) + 4
-        painter.setPen(text_colour)
-        painter.setFont(option.font)
+        timer_font = bold if level in (SlaLevel.WARN, SlaLevel.LATE, SlaLevel.RING) else option.font
+        time_w = QFontMetrics(timer_font).horizontalAdvance(elapsed) + 4
+        painter.setPen(text_colour if selected else SLA_COLOURS.get(level, text_colour))
+        painter.setFont(timer_font)
         painter.drawText(QRect(text.right() - time_w, text.top(), time_w, line),
                          int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), elapsed)
         name = customer_name(item.task.customer_name)
@@ -79,6 +98,20 @@ class WorkItemDelegate(QStyledItemDelegate):
         phase = phase_name(item)
         phase_w = min(fm.horizontalAdvance(phase) + 4, text.width() // 2)
         second = QRect(text.left(), text.top() + line + _PAD // 2, text.width(), line)
+        unread = self._model.unread(item)
+        if unread:
+            # The unread badge sits at the right end of the second line; the phase moves left of it.
+            label = str(unread) if unread < 100 else "99+"
+            badge_w = max(line, fm.horizontalAdvance(label) + 10)
+            badge = QRect(second.right() - badge_w, second.top(), badge_w, line)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(BADGE_BG)
+            painter.drawRoundedRect(badge, line / 2, line / 2)
+            painter.setPen(QColor("#ffffff"))
+            painter.setFont(bold)
+            painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), label)
+            second = second.adjusted(0, 0, -(badge_w + _PAD // 2), 0)
         painter.setFont(option.font)
         painter.setPen(text_colour if selected else PHASE_COLOURS.get(item.phase, text_colour))
         painter.drawText(QRect(second.right() - phase_w, second.top(), phase_w, line),

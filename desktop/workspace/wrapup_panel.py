@@ -1,11 +1,12 @@
-"""After-call work for one task: a wrap-up code (type-ahead), notes, the time left, Submit."""
+"""After-call work for one task: a wrap-up code (type-ahead, Alt+1..9), notes, follow-up, the time left, Submit."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -23,6 +24,8 @@ from edge_server.contract.messages import ReasonKind, WrapUpStarted
 
 #: Ctrl+Enter on the main keyboard is Ctrl+Return to Qt; both submit.
 SUBMIT_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
+#: Alt+1 .. Alt+9 pick the n-th code of the list, as on VICIdial's disposition hotkeys.
+PICK_KEYS = tuple(QKeySequence(f"Alt+{n}") for n in range(1, 10))
 
 
 class WrapUpPanel(QWidget):
@@ -33,8 +36,11 @@ class WrapUpPanel(QWidget):
     choosing one is optional. Typed text that names no code never submits silently.
     """
 
-    #: The agent submitted: (task_id, code or "", notes).
+    #: The agent submitted: (task_id, code or "", notes). Kept for existing receivers.
     submitted = Signal(str, str, str)
+    #: The same submit with the follow-up flag: (task_id, code or "", notes, follow_up).
+    #: Emitted right after ``submitted``; new receivers pass it to session.submit_wrapup.
+    wrapup_submitted = Signal(str, str, str, bool)
 
     def __init__(
         self,
@@ -72,6 +78,10 @@ class WrapUpPanel(QWidget):
         self.notes_edit.setObjectName("wrapup_notes")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(90)
+        self.follow_up_check = QCheckBox(self)
+        self.follow_up_check.setObjectName("wrapup_follow_up")
+        self.keys_label = QLabel(self)
+        self.keys_label.setObjectName("wrapup_keys")
         self.hint_label = QLabel(self)
         self.hint_label.setObjectName("wrapup_hint")
         self.hint_label.setWordWrap(True)
@@ -83,6 +93,10 @@ class WrapUpPanel(QWidget):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self._on_submit_clicked)
+        for n, keys in enumerate(PICK_KEYS):
+            pick = QShortcut(keys, self)
+            pick.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            pick.activated.connect(lambda n=n: self._on_pick_activated(n))
 
         self._form = QFormLayout()
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -90,6 +104,8 @@ class WrapUpPanel(QWidget):
         self._notes_caption = QLabel(self)
         self._form.addRow(self._code_caption, self.code_combo)
         self._form.addRow(self._notes_caption, self.notes_edit)
+        self._form.addRow("", self.follow_up_check)
+        self._form.addRow("", self.keys_label)
         head = QHBoxLayout()
         head.addWidget(self._title, 1)
         head.addWidget(self.countdown_label)
@@ -137,6 +153,18 @@ class WrapUpPanel(QWidget):
                 return str(code)
         return None
 
+    @property
+    def follow_up(self) -> bool:
+        """The agent ticked "Follow up" (read by receivers of the 3-argument ``submitted``)."""
+        return self.follow_up_check.isChecked()
+
+    def pick(self, n: int) -> bool:
+        """Choose the n-th code (0-based) of the list, as Alt+<n+1> does; False when there is none."""
+        if self._busy or not 0 <= n < self.code_combo.count():
+            return False
+        self.code_combo.setCurrentIndex(n)
+        return True
+
     def choose(self, code: str) -> None:
         index = self.code_combo.findData(code)
         self.code_combo.setCurrentIndex(index)
@@ -159,6 +187,7 @@ class WrapUpPanel(QWidget):
         self._busy = busy
         self.code_combo.setEnabled(not busy)
         self.notes_edit.setReadOnly(busy)
+        self.follow_up_check.setEnabled(not busy)
         self._update_submit()
 
     def remaining_ms(self) -> int | None:
@@ -188,7 +217,12 @@ class WrapUpPanel(QWidget):
         code = self.chosen_code()
         if self._busy or code is None:
             return
-        self.submitted.emit(self.task_id, code, self.notes_edit.toPlainText().strip())
+        notes = self.notes_edit.toPlainText().strip()
+        self.submitted.emit(self.task_id, code, notes)
+        self.wrapup_submitted.emit(self.task_id, code, notes, self.follow_up)
+
+    def _on_pick_activated(self, n: int) -> None:
+        self.pick(n)
 
     def _on_tick(self) -> None:
         left = self.remaining_ms()
@@ -225,6 +259,7 @@ class WrapUpPanel(QWidget):
             self.code_combo.setEditText(typed if previous is None else "")
         self.code_combo.blockSignals(False)
         self._update_submit()
+        self._update_keys_hint()
 
     def _apply_until(self) -> None:
         timed = self._wrapup.until_ms is not None
@@ -246,12 +281,28 @@ class WrapUpPanel(QWidget):
         else:
             self.hint_label.setText(self.tr("Choose a wrap-up code to submit."))
 
+    def _update_keys_hint(self) -> None:
+        n = min(self.code_combo.count(), len(PICK_KEYS))
+        self.keys_label.setVisible(n > 0)
+        if n == 0:
+            return
+        first = PICK_KEYS[0].toString(QKeySequence.SequenceFormat.NativeText)
+        last = PICK_KEYS[n - 1].toString(QKeySequence.SequenceFormat.NativeText)
+        # The strings new with the hotkeys live in the screen-pop catalogue (resources/i18n/screenpop_*.ts).
+        self.keys_label.setText(QCoreApplication.translate(
+            "WrapUpPanel", "{first}…{last} pick a code in list order").format(first=first, last=last)
+            if n > 1 else QCoreApplication.translate("WrapUpPanel", "{first} picks the code").format(first=first))
+
     def _retranslate(self) -> None:
         self._title.setText(self.tr("Wrap-up"))
         self._code_caption.setText(self.tr("Code:") if self.required else self.tr("Code (optional):"))
         self._notes_caption.setText(self.tr("Notes:"))
         self.code_combo.lineEdit().setPlaceholderText(self.tr("Type or pick a wrap-up code"))
         self.notes_edit.setPlaceholderText(self.tr("What was done, what is left (optional)"))
+        self.follow_up_check.setText(QCoreApplication.translate("WrapUpPanel", "Follow up"))
+        self.follow_up_check.setToolTip(QCoreApplication.translate(
+            "WrapUpPanel", "Flag this interaction for a follow-up; it shows on the customer's timeline"))
+        self._update_keys_hint()
         keys = SUBMIT_KEYS[0].toString(QKeySequence.SequenceFormat.NativeText)
         self.submit_button.setText(self.tr("Submit"))
         self.submit_button.setToolTip(self.tr("Submit the wrap-up ({keys})").format(keys=keys))

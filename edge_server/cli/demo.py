@@ -34,3 +34,31 @@ def prepare(data_dir: Path, edge_address: str, site_file: Path | None = None) ->
         assert isinstance(result, m.ImportResult)
         print(f"imported the demo site: {result.users} users, {result.queues} queues")
     return cfg
+
+
+def webchat_url(ready_line: str) -> str:
+    """The widget's base address from the edge's ready line (``... webchat=http://127.0.0.1:8480 ...``)."""
+    for part in ready_line.split():
+        if part.startswith("webchat="):
+            return part.split("=", 1)[1]
+    return ""
+
+
+def start_simulator(base_url: str, count: int, data_dir: Path, identity_secret: str = "") -> None:
+    """Run ``count`` simulated visitors in a daemon thread with its own loop until the process ends."""
+    import threading
+
+    from edge_server.channels.webchat.simulator import Simulator
+
+    sim = Simulator(base_url, count, data_dir / "demo", identity_secret=identity_secret)
+
+    def run() -> None:
+        try:
+            asyncio.run(sim.run())
+        except Exception:  # the demo goes on without simulated visitors; say why
+            import logging
+
+            logging.getLogger("sb.webchat.sim").exception("the visitor simulator stopped")
+
+    threading.Thread(target=run, name="webchat-simulator", daemon=True).start()
+    print(f"simulating {count} web chat visitors")

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
@@ -38,6 +38,8 @@ log = logging.getLogger("sb.work")
 
 #: Attribute keys the host keeps in TaskSpec.attributes so a replay restores what desktops show.
 _A_NAME, _A_SUBJECT, _A_CUSTOMER = "sb.customer_name", "sb.subject", "sb.customer_id"
+#: The interaction a task is a leg of (set by the interactions service).
+A_INTERACTION = "sb.interaction"
 
 
 def wall_ms() -> int:
@@ -60,6 +62,21 @@ class PresenceSink:
         raise NotImplementedError
 
 
+class WorkListener(Protocol):
+    """Told about routing's decisions on the edge loop (live only, never during replay).
+
+    ``journal_extra`` runs synchronously right after the engine decided, before anything
+    is journaled: the events it returns are appended in the same batch as the routing
+    input, so a crash never separates them (it also updates the listener's live state).
+    ``after_durable`` runs once that batch is durable and the decisions executed: the time
+    to push what changed. Both must not block (schedule coroutines instead).
+    """
+
+    def journal_extra(self, event: rev.RoutingEvent, decisions: Sequence[dec.Decision]) -> list[cev.Event]: ...
+
+    def after_durable(self) -> None: ...
+
+
 class WorkService:
     def __init__(self, directory: Directory, store: Store, *, now_ms: Callable[[], int] = wall_ms) -> None:
         self._dir = directory
@@ -74,6 +91,9 @@ class WorkService:
         self._bus: BusServer | None = None
         self._presence: PresenceSink | None = None
         self._replaying = False
+        self._listeners: list[WorkListener] = []
+        # Listener events decided in prepare() but not yet handed to the store (see _take_extra).
+        self._unjournaled: list[cev.Event] = []
         self.routes: dict[str, Callable[[Connection, Any, str], Awaitable[m.Message]]] = {
             "create_task": self._create_task,
             "cancel_task": self._cancel_task,
@@ -89,9 +109,31 @@ class WorkService:
         self._bus = bus
         self._presence = presence
 
+    def add_listener(self, listener: WorkListener) -> None:
+        self._listeners.append(listener)
+
     @property
     def engine(self) -> RoutingEngine:
         return self._engine
+
+    def owner_of(self, task_id: str) -> str | None:
+        """The agent a task is assigned to (also through its wrap-up), None otherwise."""
+        return self._owner.get(task_id)
+
+    def task_info(self, task_id: str) -> m.TaskInfo | None:
+        return self._infos.get(task_id)
+
+    def queue_statuses(self) -> list[m.QueueStatus]:
+        out = []
+        for name in sorted(self._dir.queues):
+            stats = self._engine.queue_stats(name)
+            if stats is not None:
+                out.append(self._queue_status(name, stats))
+        return out
+
+    def queue_config(self, queue: str) -> Any:
+        """The routing configuration of a queue (QueueConfig) or None."""
+        return next((q for q in self._config.queues if q.queue == queue), None)
 
     # --- start: replay, then bring the configuration up to date ----------------
 
@@ -132,14 +174,47 @@ class WorkService:
         """Feed the engine now (single writer) and return the journal event + decisions to execute."""
         decisions = self._engine.handle(event)
         self._apply(event, decisions)
+        for listener in self._listeners:
+            self._unjournaled.extend(listener.journal_extra(event, decisions))
         return cev.RoutingInput(ts_ms=event.now_ms, payload=rev.encode_event(event)), decisions
 
-    async def _input(self, event: rev.RoutingEvent) -> list[dec.Decision]:
+    def _take_extra(self) -> list[cev.Event]:
+        out, self._unjournaled = self._unjournaled, []
+        return out
+
+    async def _input(self, event: rev.RoutingEvent, extra_events: Sequence[cev.Event] = ()) -> list[dec.Decision]:
+        """Feed one input; ``extra_events`` (and the listeners' events) are journaled in its batch."""
         journal, decisions = self.prepare(event)
-        fut = self._store.append([journal])
-        await _durable(fut)
+        await _durable(self._store.append([journal, *extra_events, *self._take_extra()]))
         await self.execute(decisions)
         return decisions
+
+    async def input_many(
+        self, events: Sequence[rev.RoutingEvent], extra_events: Sequence[cev.Event] = (),
+        *, quiet: Callable[[dec.Decision], bool] | None = None,
+    ) -> list[list[dec.Decision]]:
+        """Several inputs journaled in one batch (a transfer: new leg + end of the old one).
+
+        ``quiet`` filters decisions whose desktop pushes must not go out (the transferring
+        agent never sees a wrap-up it does not do). Every input is still journaled.
+        """
+        journals: list[cev.Event] = []
+        results: list[list[dec.Decision]] = []
+        for event in events:
+            journal, decisions = self.prepare(event)
+            journals.append(journal)
+            results.append(decisions)
+        await _durable(self._store.append([*journals, *extra_events, *self._take_extra()]))
+        for decisions in results:
+            await self.execute([d for d in decisions if quiet is None or not quiet(d)])
+        return results
+
+    def _notify(self) -> None:
+        for listener in self._listeners:
+            try:
+                listener.after_durable()
+            except Exception:  # a listener's bug must not stop routing
+                log.exception("work listener failed")
 
     def presence_event(
         self, username: str, state: m.AgentState, reason: str, *, login: bool = False
@@ -233,6 +308,7 @@ class WorkService:
             subject=spec.attributes.get(_A_SUBJECT, ""),
             arrived_ms=spec.arrived_ms,
             attributes=attrs,
+            interaction_id=spec.attributes.get(A_INTERACTION, ""),
         )
 
     def _queue_channel(self, queue: str) -> str:
@@ -251,6 +327,9 @@ class WorkService:
 
     async def execute(self, decisions: Sequence[dec.Decision]) -> None:
         assert self._bus is not None and self._presence is not None
+        extra = self._take_extra()
+        if extra:  # listener events of an input journaled by someone else (AgentService.commit)
+            await _durable(self._store.append(extra))
         for d in decisions:
             match d:
                 case dec.Offer():
@@ -282,6 +361,7 @@ class WorkService:
                     log.info("routing: %s", msgspec.json.encode(d).decode())
                 case _:
                     pass
+        self._notify()
 
     def _push(self, agent: str, body: m.Message) -> None:
         session = self._dir.session_of(agent)
@@ -326,29 +406,101 @@ class WorkService:
     # --- requests ---------------------------------------------------------------------
 
     async def _create_task(self, conn: Connection, req: m.CreateTask, user: str) -> m.TaskCreated:
-        if req.queue not in self._dir.queues:
-            raise SwitchboardError(ErrorCode.NOT_FOUND, f"no queue {req.queue!r}", queue=req.queue)
+        return await self.create_internal(
+            queue=req.queue, task_id=req.task_id, channel=req.channel, kind=req.kind, priority=req.priority,
+            customer_name=req.customer_name, customer_id=req.customer_id, subject=req.subject,
+            attributes=req.attributes, skills=req.skills, language=req.language,
+            preferred_agents=req.preferred_agents, direct_agent=req.direct_agent, time_limit_s=req.time_limit_s,
+        )
+
+    def task_spec(
+        self, *, queue: str, task_id: str = "", channel: str = "", kind: str = "inbound", priority: int = 0,
+        customer_name: str = "", customer_id: str = "", subject: str = "", attributes: dict[str, str] | None = None,
+        skills: dict[str, int] | None = None, language: str = "", preferred_agents: Sequence[str] = (),
+        direct_agent: str = "", time_limit_s: float = 0.0, arrived_ms: int = 0,
+    ) -> TaskSpec:
+        """A checked TaskSpec (NOT_FOUND, INVALID_ARGUMENT, CONFLICT) for create_task and in-process callers."""
+        if queue not in self._dir.queues:
+            raise SwitchboardError(ErrorCode.NOT_FOUND, f"no queue {queue!r}", queue=queue)
         try:
-            kind = TaskKind(req.kind)
+            task_kind = TaskKind(kind)
         except ValueError as e:
-            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, f"kind must be inbound or outbound, not {req.kind!r}") from e
-        task_id = req.task_id or uuid.uuid4().hex
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, f"kind must be inbound or outbound, not {kind!r}") from e
+        task_id = task_id or uuid.uuid4().hex
         if task_id in self._infos or self._engine.task_state(task_id) is not None:
             raise SwitchboardError(ErrorCode.CONFLICT, f"task {task_id!r} exists already", task_id=task_id)
-        now = self._now_ms()
-        attrs = dict(req.attributes)
-        attrs.update({_A_NAME: req.customer_name, _A_SUBJECT: req.subject})
-        spec = TaskSpec(
-            task_id=task_id, queue=req.queue, channel=req.channel, kind=kind, priority=req.priority,
-            attributes=attrs, skills=req.skills, language=req.language,
-            preferred_agents=tuple(req.preferred_agents), direct_agent=req.direct_agent,
-            customer_id=req.customer_id, time_limit_s=req.time_limit_s, arrived_ms=now,
+        attrs = dict(attributes or {})
+        attrs.update({_A_NAME: customer_name, _A_SUBJECT: subject})
+        return TaskSpec(
+            task_id=task_id, queue=queue, channel=channel, kind=task_kind, priority=priority,
+            attributes=attrs, skills=skills, language=language,
+            preferred_agents=tuple(preferred_agents), direct_agent=direct_agent,
+            customer_id=customer_id, time_limit_s=time_limit_s, arrived_ms=arrived_ms or self._now_ms(),
         )
-        decisions = await self._input(rev.TaskArrived(now_ms=now, task=spec))
+
+    async def create_internal(self, *, extra_events: Sequence[cev.Event] = (), **spec: Any) -> m.TaskCreated:
+        """Create a task in-process (channels, interactions); ``spec`` as ``task_spec``.
+
+        ``extra_events`` are journaled in the same batch as the task's arrival.
+        """
+        task = self.task_spec(**spec)
+        decisions = await self._input(rev.TaskArrived(now_ms=self._now_ms(), task=task), extra_events)
         rejected = next((d for d in decisions if isinstance(d, dec.TaskRejected)), None)
         if rejected is not None:
-            return m.TaskCreated(task_id=task_id, accepted=False, reason=rejected.reason)
-        return m.TaskCreated(task_id=task_id)
+            return m.TaskCreated(task_id=task.task_id, accepted=False, reason=rejected.reason)
+        return m.TaskCreated(task_id=task.task_id)
+
+    async def cancel_internal(self, task_id: str, reason: str, *, extra_events: Sequence[cev.Event] = ()) -> bool:
+        """The customer left: a waiting/ringing task is abandoned, an assigned one completes; False if gone."""
+        if self._engine.task_state(task_id) is None:
+            return False
+        agent = self._owner.get(task_id)
+        await self._input(rev.TaskCancelled(now_ms=self._now_ms(), task_id=task_id, reason=reason), extra_events)
+        if agent:
+            self._push(agent, m.TaskEnded(task_id=task_id, reason=reason))
+        return True
+
+    async def complete_internal(self, task_id: str, *, extra_events: Sequence[cev.Event] = ()) -> bool:
+        """The agent ended the work of an assigned task; True if wrap-up started."""
+        agent = self._owner.get(task_id)
+        decisions = await self._input(rev.TaskCompleted(now_ms=self._now_ms(), task_id=task_id), extra_events)
+        refused = next((d for d in decisions if isinstance(d, dec.EventRefused)), None)
+        if refused is not None:
+            raise SwitchboardError(ErrorCode.CONFLICT, f"the task cannot end now: {refused.reason}", task_id=task_id)
+        acw = any(isinstance(d, dec.AcwStarted) for d in decisions)
+        if not acw and agent:
+            self._push(agent, m.TaskEnded(task_id=task_id, reason="completed"))
+        return acw
+
+    async def replace_leg(
+        self, old_task_id: str, new_task: TaskSpec, *, reason: str, extra_events: Sequence[cev.Event] = ()
+    ) -> m.TaskCreated:
+        """Transfer: the new leg arrives and the old one ends WITHOUT wrap-up, in one journaled batch.
+
+        Routing has no "end without wrap-up" input, so an old leg on a wrap-up queue is
+        completed and its wrap-up submitted at once (code: "transferred" if allowed, else the
+        queue's first code); the transferring agent sees neither, only TaskEnded(reason).
+        """
+        now = self._now_ms()
+        agent = self._owner.get(old_task_id)
+        inputs: list[rev.RoutingEvent] = [rev.TaskArrived(now_ms=now, task=new_task),
+                                          rev.TaskCompleted(now_ms=now, task_id=old_task_id)]
+        qc = self.queue_config(self._infos[old_task_id].queue) if old_task_id in self._infos else None
+        if agent and qc is not None and not _frees_at_completion(qc):
+            codes = list(qc.wrapup_codes)
+            code = "transferred" if not codes or "transferred" in codes else codes[0]
+            inputs.append(rev.WrapUpSubmitted(now_ms=now, agent=agent, task_id=old_task_id, wrapup_code=code))
+
+        def quiet(d: dec.Decision) -> bool:
+            return isinstance(d, (dec.AcwStarted, dec.AcwEnded)) and d.task_id == old_task_id
+
+        results = await self.input_many(inputs, extra_events, quiet=quiet)
+        if agent:
+            self._push(agent, m.TaskEnded(task_id=old_task_id, reason=reason))
+        rejected = next((d for d in results[0] if isinstance(d, dec.TaskRejected)), None)
+        if rejected is not None:
+            return m.TaskCreated(task_id=new_task.task_id, accepted=False, reason=rejected.reason)
+        return m.TaskCreated(task_id=new_task.task_id)
 
     async def _cancel_task(self, conn: Connection, req: m.CancelTask, user: str) -> m.Ok:
         if self._engine.task_state(req.task_id) is None:
@@ -395,8 +547,14 @@ class WorkService:
         if w.codes and req.code not in w.codes:
             raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, f"wrap-up code must be one of {w.codes}",
                                    codes=w.codes)
+        extra: list[cev.Event] = []
+        info = self._infos.get(req.task_id)
+        if info is not None and info.interaction_id:
+            # The interaction's disposition is journaled with the routing input that ends the wrap-up.
+            extra.append(cev.WrapUpRecorded(ts_ms=self._now_ms(), interaction_id=info.interaction_id, agent=user,
+                                            disposition=req.code, notes=req.notes, follow_up=req.follow_up))
         decisions = await self._input(rev.WrapUpSubmitted(now_ms=self._now_ms(), agent=user, task_id=req.task_id,
-                                                          wrapup_code=req.code))
+                                                          wrapup_code=req.code), extra)
         refused = next((d for d in decisions if isinstance(d, dec.EventRefused)), None)
         if refused is not None:
             raise SwitchboardError(ErrorCode.CONFLICT, f"wrap-up refused: {refused.reason}")
@@ -421,6 +579,13 @@ class WorkService:
             position=pos.position if pos else None, ewt_s=pos.ewt_s if pos else None,
             explanation=msgspec.to_builtins(why) if why is not None else {},
         )
+
+
+def _frees_at_completion(qc: Any) -> bool:
+    """Mirrors the engine: no wrap-up on this queue (AcwMode none, or timed with no time)."""
+    from edge_server.routing.model import AcwMode
+
+    return bool(qc.acw_mode is AcwMode.NONE or (qc.acw_mode is AcwMode.TIMED and qc.acw_s <= 0))
 
 
 async def _durable(fut: asyncio.Future[int]) -> None:

@@ -102,11 +102,12 @@ def task(
     subject: str = "Invoice 2024-113 charged twice",
     arrived_ms: int = T0 - 45_000,
     attributes: dict[str, str] | None = None,
+    interaction_id: str = "",
 ) -> TaskInfo:
     return TaskInfo(
         task_id=task_id, queue=queue, queue_name_en=queue_en, queue_name_zh=queue_zh, channel=channel,
         priority=priority, customer_name=customer, customer_id=f"c-{task_id}", subject=subject,
-        arrived_ms=arrived_ms, attributes=attributes or {},
+        arrived_ms=arrived_ms, attributes=attributes or {}, interaction_id=interaction_id,
     )
 
 
@@ -192,6 +193,14 @@ class FakeSession(QObject):
             self.task_assigned.emit(TaskAssigned(task=t))
         for w in snap.wrapups:
             self.wrapup_started.emit(w)
+
+    def session_calls(self) -> list[tuple[Any, ...]]:
+        """The calls of the session's own commands (not the hub's ``call()`` requests)."""
+        return [c for c in self.calls if c[0] != "call"]
+
+    def requests(self, command: str) -> list[Message]:
+        """The bodies of the hub's ``call(command, body)`` requests, in order."""
+        return [c[2] for c in self.calls if c[0] == "call" and c[1] == command]
 
     def sent(self, name: str) -> list[tuple[Any, ...]]:
         """The calls of one command, in order."""

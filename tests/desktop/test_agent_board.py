@@ -117,8 +117,8 @@ def test_context_menu_forces_state(
     assert [a.text() for a in sub.actions()] == ["Lunch", "Break", "Training"]
     menu.findChild(type(menu.actions()[0]), "force_ready").trigger()
     next(a for a in sub.actions() if a.objectName() == "force_not_ready_break").trigger()
-    qtbot.waitUntil(lambda: len(session.calls) == 2, timeout=2000)
-    assert session.calls == [
+    qtbot.waitUntil(lambda: len(session.session_calls()) == 2, timeout=2000)
+    assert session.session_calls() == [
         ("force_state", "alice", AgentState.READY, ""),
         ("force_state", "alice", AgentState.NOT_READY, "break"),
     ]
@@ -139,18 +139,18 @@ def test_force_logout_asks_first(
     out = next(a for a in board.menu_for("bob").actions() if a.objectName() == "force_logout")
     out.trigger()  # declined
     out.trigger()  # confirmed
-    qtbot.waitUntil(lambda: len(session.calls) == 1, timeout=2000)
+    qtbot.waitUntil(lambda: len(session.session_calls()) == 1, timeout=2000)
     assert asked == ["Bob", "Bob"]
-    assert session.calls == [("force_state", "bob", AgentState.LOGGED_OUT, "")]
+    assert session.session_calls() == [("force_state", "bob", AgentState.LOGGED_OUT, "")]
 
 
 def test_reconnect_reloads_the_list(qtbot: QtBot, session: FakeSession, clock: FakeClock) -> None:
     board = _board(qtbot, session, clock)
     session.agents = _agents()[:1]
     session.link_state_changed.emit("reconnecting")
-    assert session.calls == []
+    assert session.session_calls() == []
     session.link_state_changed.emit("up")
-    qtbot.waitUntil(lambda: session.calls == [("list_agents",)], timeout=2000)
+    qtbot.waitUntil(lambda: session.session_calls() == [("list_agents",)], timeout=2000)
     assert board.model.rowCount() == 1
 
 
@@ -178,8 +178,8 @@ def test_board_appears_only_for_supervisors_and_loads_agents(
     assert w.board is not None and w.supervisor_dock is not None
     assert w.supervisor_dock.windowTitle() == "Team"
     qtbot.waitUntil(lambda: w.board is not None and w.board.model.rowCount() == 3, timeout=2000)
-    qtbot.waitUntil(lambda: len(session.calls) == 2, timeout=2000)
-    assert sorted(session.calls) == [("list_agents",), ("list_queues",)]  # both tabs load
+    qtbot.waitUntil(lambda: len(session.session_calls()) == 2, timeout=2000)
+    assert sorted(session.session_calls()) == [("list_agents",), ("list_queues",)]  # both tabs load
     # Reason labels reach the board too.
     m = w.board.model
     assert m.data(m.index(m.row_of("alice"), Column.REASON)) == "Lunch"

@@ -64,7 +64,7 @@ def test_unattended_login_auto_ready_and_quit_after(
     opts = DesktopOptions(password_env="SB_TEST_PW", auto_ready=True, quit_after_s=0.3)
     c, w = _controller(qtbot, session, settings, translations, clock, opts)
     assert _run(qtbot, c) == EXIT_OK
-    assert session.calls == [
+    assert session.session_calls() == [
         ("login", EDGE, "alice", "switchboard"),
         ("set_state", AgentState.READY, ""),
         ("logout", S.LOGOUT_TIMEOUT_S.default),  # orderly: logged out on the way out
@@ -82,7 +82,7 @@ def test_command_line_user_wins_over_config(
     opts = DesktopOptions(password_env="SB_TEST_PW", username="bob", quit_after_s=0.1)
     c, _ = _controller(qtbot, session, settings, translations, clock, opts)
     assert _run(qtbot, c) == EXIT_OK
-    assert session.calls[0] == ("login", EDGE, "bob", "pw")
+    assert session.session_calls()[0] == ("login", EDGE, "bob", "pw")
 
 
 def test_unattended_without_password_variable(
@@ -92,7 +92,7 @@ def test_unattended_without_password_variable(
     monkeypatch.delenv("SB_NOT_SET", raising=False)
     c, _ = _controller(qtbot, session, settings, translations, clock, DesktopOptions(password_env="SB_NOT_SET"))
     assert _run(qtbot, c) == EXIT_USAGE
-    assert [call[0] for call in session.calls] == ["close"]
+    assert [call[0] for call in session.session_calls()] == ["close"]
 
 
 def test_unattended_login_refused(
@@ -135,7 +135,7 @@ def test_dialog_login_then_kicked_shows_the_dialog_again(
     dialog.password_edit.setText("switchboard")
     dialog.login_button.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
-    assert session.calls == [("login", EDGE, "alice", "switchboard")]
+    assert session.session_calls() == [("login", EDGE, "alice", "switchboard")]
     assert w.name_label.text() == "Alice"
     session.snapshot = None
     session.kicked.emit("logged in elsewhere")
@@ -163,7 +163,7 @@ def test_dialog_shows_why_login_failed(
     c.request_quit()
     qtbot.waitUntil(task.done, timeout=2000)
     assert task.result() == EXIT_OK
-    assert session.calls[-1] == ("close",)  # never logged in: nothing to log out of
+    assert session.session_calls()[-1] == ("close",)  # never logged in: nothing to log out of
 
 
 def test_language_choice_is_persisted_and_applied(

@@ -123,7 +123,7 @@ def test_reconnect_reloads(qtbot: QtBot, session: FakeSession, clock: FakeClock)
     session.link_state_changed.emit("reconnecting")
     session.link_state_changed.emit("up")
     qtbot.waitUntil(lambda: board.model.rowCount() == 1, timeout=2000)
-    assert session.calls == [("list_queues",)]
+    assert session.session_calls() == [("list_queues",)]
 
 
 def test_empty_model(qtbot: QtBot, clock: FakeClock) -> None:

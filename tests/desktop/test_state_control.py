@@ -89,8 +89,8 @@ def test_menu_sends_set_state_to_the_session(
     _action(w.state_control, "action_not_ready_lunch").trigger()
     _action(w.state_control, "action_ready").trigger()
     _action(w.state_control, "action_acw").trigger()
-    qtbot.waitUntil(lambda: len(session.calls) == 3, timeout=2000)
-    assert session.calls == [
+    qtbot.waitUntil(lambda: len(session.session_calls()) == 3, timeout=2000)
+    assert session.session_calls() == [
         ("set_state", AgentState.NOT_READY, "lunch"),
         ("set_state", AgentState.READY, ""),
         ("set_state", AgentState.ACW, ""),

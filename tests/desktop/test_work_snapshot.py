@@ -30,8 +30,9 @@ def test_login_snapshot_draws_offers_tasks_and_wrapups(
     assert toast.offer_id == 11 and toast.customer_label.text() == "Ringing Rita"
     assert toast.seconds_label.text() == "8 s"
     items = {i.task_id: i for i in w.work_list.model.items()}
-    assert set(items) == {"t1", "t2"}
+    assert set(items) == {"t1", "t2", "t3"}  # the ringing offer is a row too, with its countdown
     assert items["t1"].phase == TaskPhase.ACTIVE and items["t2"].phase == TaskPhase.WRAPUP
+    assert items["t3"].phase == TaskPhase.OFFERED
     panel = w.work_list.view_for("t2").wrapup_panel  # type: ignore[union-attr]
     assert panel is not None and panel.codes() == ["resolved"]
     assert panel.countdown_label.text() == "Ends in 01:00"
@@ -59,7 +60,8 @@ def test_refreshed_snapshot_drops_what_it_lacks_and_keeps_what_it_has(
         wrapups=[WrapUpStarted(task_id="t3")],
     ))
     assert [t.offer_id for t in w.offers.toasts()] == [2, 3]
-    assert [i.task_id for i in w.work_list.model.items()] == ["t1", "t3"]
+    assert [i.task_id for i in w.work_list.model.items() if i.phase != TaskPhase.OFFERED] == ["t1", "t3"]
+    assert [i.task_id for i in w.work_list.model.items() if i.phase == TaskPhase.OFFERED] == ["t8", "t7"]
     assert w.work_list.view_for("t2") is None
     assert w.work_list.model.item("t1") is t1 and t1.phase == TaskPhase.ACTIVE
     assert t1.assigned_ms == clock.ms - 5_000  # the timer keeps counting from the first sight

@@ -169,3 +169,67 @@ def test_half_typed_wrapup_survives_switching_tasks(
     assert w.work_list.details.currentWidget() is w.work_list.view_for("t2")
     w.work_list.select_task("t1")
     assert w.work_list.view_for("t1").wrapup_panel.notes_edit.toPlainText() == "half"  # type: ignore[union-attr]
+
+
+def test_alt_digit_picks_the_nth_code(qtbot: QtBot, clock: FakeClock) -> None:
+    p = _panel(qtbot, clock, codes=["resolved", "follow_up", "escalated"])
+    p.show()
+    qtbot.waitExposed(p)
+    p.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is p, timeout=2000)
+    p.notes_edit.setFocus()
+    qtbot.waitUntil(p.notes_edit.hasFocus, timeout=2000)
+    assert not p.submit_button.isEnabled()
+    qtbot.keyClick(p.notes_edit, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert p.chosen_code() == "follow_up" and p.submit_button.isEnabled()
+    qtbot.keyClick(p.notes_edit, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert p.chosen_code() == "resolved"
+    qtbot.keyClick(p.notes_edit, Qt.Key.Key_9, Qt.KeyboardModifier.AltModifier)  # no 9th code: unchanged
+    assert p.chosen_code() == "resolved"
+    assert p.notes_edit.toPlainText() == ""  # the keys picked; they typed nothing
+    assert p.keys_label.text().startswith("Alt+1") and "Alt+3" in p.keys_label.text()
+    assert not p.pick(3) and p.pick(2) and p.chosen_code() == "escalated"
+    p.set_busy(True)
+    assert not p.pick(0) and p.chosen_code() == "escalated"
+
+
+def test_follow_up_travels_with_the_submit(qtbot: QtBot, clock: FakeClock) -> None:
+    p = _panel(qtbot, clock, codes=["resolved"])
+    assert not p.follow_up
+    p.pick(0)
+    p.follow_up_check.setChecked(True)
+    p.notes_edit.setPlainText("call back Monday")
+    got: list[tuple[object, ...]] = []
+    p.submitted.connect(lambda *a: got.append(a))
+    p.wrapup_submitted.connect(lambda *a: got.append(a))
+    p.submit_button.click()
+    assert got == [("t1", "resolved", "call back Monday"), ("t1", "resolved", "call back Monday", True)]
+    assert p.follow_up
+    p.set_busy(True)
+    assert not p.follow_up_check.isEnabled()
+
+
+def test_mandatory_codes_hint_until_chosen(qtbot: QtBot, clock: FakeClock) -> None:
+    p = _panel(qtbot, clock, codes=["resolved", "follow_up"])
+    with qtbot.assertNotEmitted(p.wrapup_submitted):
+        p.submit_button.click()
+    assert p.hint_label.text() == "Choose a wrap-up code to submit."
+    p.code_combo.setEditText("Resol")  # half-typed: still no code
+    assert not p.submit_button.isEnabled()
+    p.code_combo.completer().setCompletionPrefix("resol")
+    assert p.code_combo.completer().currentCompletion() == "Resolved"
+    p.code_combo.setEditText("Resolved")
+    assert p.submit_button.isEnabled() and p.hint_label.text() == ""
+
+
+def test_type_ahead_in_chinese_labels(qtbot: QtBot, clock: FakeClock) -> None:
+    from PySide6.QtCore import QLocale
+
+    QLocale.setDefault(QLocale("zh_CN"))
+    p = _panel(qtbot, clock, codes=["resolved", "follow_up"])
+    assert [p.code_combo.itemText(i) for i in range(2)] == ["已解决", "需跟进"]
+    completer = p.code_combo.completer()
+    completer.setCompletionPrefix("跟进")
+    assert completer.completionCount() == 1 and completer.currentCompletion() == "需跟进"
+    p.code_combo.setEditText("需跟进")
+    assert p.chosen_code() == "follow_up"

@@ -1,0 +1,753 @@
+"""The interactions service: one lifecycle for every channel, chat, participants, attachments.
+
+An interaction is one customer contact; its id is the routing task id of its first
+leg, later legs (transfers) are ``<interaction_id>.<n>``. Every change is an event
+journaled (and awaited) before the caller gets its answer; changes caused by routing
+(offered, connected, wrap-up, closed) are journaled in the same batch as the routing
+input that caused them (``journal_extra``, a WorkService listener). Live state sits
+in memory on the edge loop; closed interactions leave memory (the store has them).
+
+Channels (web chat, later WeChat...) call the channel API below; agents reach the
+same operations through ``routes`` (see ``agent_routes.py``).
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
+
+from edge_server.contract import events as ev
+from edge_server.contract.errors import ErrorCode, SwitchboardError
+from edge_server.contract.interactions import (
+    Attachment,
+    AuthorKind,
+    Channel,
+    ChatMessage,
+    CustomerCard,
+    Identity,
+    InteractionInfo,
+    InteractionState,
+    Participant,
+    ParticipantRole,
+    TypingChanged,
+)
+from edge_server.contract.messages import AgentState, Message, Role
+from edge_server.interactions import reads
+from edge_server.interactions.attachments import AttachmentFiles
+from edge_server.interactions.identities import normalise_all
+from edge_server.interactions.live import ACTIVE_STATES, Live
+from edge_server.routing import decisions as dec
+from edge_server.routing import events as rev
+from edge_server.work.service import A_INTERACTION
+
+if TYPE_CHECKING:
+    from edge_server.agents.directory import Directory
+    from edge_server.bus.server import BusServer
+    from edge_server.config import InteractionsSection
+    from edge_server.store import Store
+    from edge_server.work.service import WorkService
+
+log = logging.getLogger("sb.interactions")
+
+#: Closed interactions remembered for rating and attachment look-ups without a store read.
+_RECENT_CLOSED = 10_000
+
+
+def wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class ChannelSink(Protocol):
+    """A channel registers one per channel name; called on the edge loop, must not block."""
+
+    def deliver(self, interaction_id: str, item: ChatMessage | InteractionInfo | TypingChanged) -> None: ...
+
+
+class CustomerDirectory(Protocol):
+    """What this service needs from H2's CustomerService."""
+
+    def resolve(self, identities: list[Identity], *, name: str = "", by: str = "") -> Any: ...  # (id, created)
+
+    async def card(self, customer_id: str) -> CustomerCard | None: ...
+
+
+class InteractionService:
+    def __init__(
+        self,
+        directory: Directory,
+        store: Store,
+        work: WorkService,
+        customers: CustomerDirectory,
+        config: InteractionsSection,
+        data_dir: Path,
+        *,
+        now_ms: Any = wall_ms,
+    ) -> None:
+        self._dir = directory
+        self._store = store
+        self._work = work
+        self._customers = customers
+        self._cfg = config
+        self._now_ms = now_ms
+        self._bus: BusServer | None = None
+        self._live: dict[str, Live] = {}
+        self._by_task: dict[str, str] = {}  # task id of a current leg -> interaction id
+        self._sinks: dict[str, ChannelSink] = {}
+        self._dirty: dict[str, set[str]] = {}  # interaction id -> agents to tell besides participants
+        self._closed: OrderedDict[str, bool] = OrderedDict()  # recently closed id -> rated
+        self._attachments: dict[str, tuple[str, Attachment]] = {}  # attachment id -> (interaction, attachment)
+        self.files = AttachmentFiles(data_dir / "attachments", max_bytes=config.max_attachment_bytes,
+                                     types=list(config.attachment_types))
+        work.add_listener(self)
+        from edge_server.interactions.agent_routes import AgentRoutes
+
+        self.routes = AgentRoutes(self).routes
+
+    def attach(self, bus: BusServer) -> None:
+        self._bus = bus
+
+    # --- small accessors (also used by agent_routes) -------------------------------
+
+    @property
+    def directory(self) -> Directory:
+        return self._dir
+
+    @property
+    def work(self) -> WorkService:
+        return self._work
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def config(self) -> InteractionsSection:
+        return self._cfg
+
+    def now(self) -> int:
+        return int(self._now_ms())
+
+    def live(self, interaction_id: str) -> Live | None:
+        return self._live.get(interaction_id)
+
+    def live_all(self) -> list[Live]:
+        return list(self._live.values())
+
+    def display_name(self, username: str) -> str:
+        u = self._dir.users.get(username)
+        return u.display_name if u else username
+
+    def is_supervisor(self, username: str) -> bool:
+        u = self._dir.users.get(username)
+        return u is not None and u.role.allows(Role.SUPERVISOR)
+
+    # --- the channel API -----------------------------------------------------------
+
+    def register_channel(self, channel: str, sink: ChannelSink) -> None:
+        self._sinks[str(channel)] = sink
+
+    def availability(self, queue: str) -> tuple[bool, int]:
+        """(queue open, agents logged in and eligible for it)."""
+        stats = self._work.engine.queue_stats(queue)
+        qc = self._work.queue_config(queue)
+        if stats is None or qc is None:
+            return False, 0
+        engine = self._work.engine
+        n = 0
+        for a in engine.config.agents:
+            presence = engine.agent_presence(a.username)
+            if presence is None or presence[0] == AgentState.LOGGED_OUT:
+                continue
+            if a.username in qc.agents or (a.team and a.team in qc.teams) or (
+                qc.skills and all(a.skills.get(s, 0) >= lvl for s, lvl in qc.skills.items())
+            ):
+                n += 1
+        return bool(stats.open), n
+
+    async def open_interaction(
+        self, *, channel: str, queue: str, identities: list[Identity], name: str = "", subject: str = "",
+        attributes: dict[str, str] | None = None, language: str = "",
+    ) -> InteractionInfo:
+        is_open, agents = self.availability(queue)
+        if not is_open or agents == 0:
+            raise SwitchboardError(ErrorCode.UNAVAILABLE,
+                                   "the queue is closed" if not is_open else "no agent is logged in",
+                                   queue=queue, open=is_open, agents=agents)
+        identities = normalise_all(identities, region=self._cfg.default_region)
+        customer_id, customer_name = await self._resolve(identities, name)
+        iid = uuid.uuid4().hex
+        now = self.now()
+        ident_pairs = [(i.kind.value, i.value) for i in identities]
+        info = InteractionInfo(interaction_id=iid, channel=Channel(channel), state=InteractionState.QUEUED,
+                               queue=queue, customer_id=customer_id, customer_name=customer_name,
+                               subject=subject, created_ms=now, task_id=iid)
+        live = Live(info=info, identities=ident_pairs, attributes=dict(attributes or {}), language=language)
+        self._live[iid] = live
+        self._by_task[iid] = iid
+        created = [
+            ev.InteractionCreated(ts_ms=now, interaction_id=iid, channel=str(channel), queue=queue,
+                                  customer_id=customer_id, subject=subject, identities=ident_pairs,
+                                  attributes=dict(attributes or {})),
+            ev.InteractionStateChanged(ts_ms=now, interaction_id=iid, state=InteractionState.QUEUED.value,
+                                       task_id=iid),
+        ]
+        attrs = {k: v for k, v in (attributes or {}).items() if not k.startswith("sb.")}
+        attrs[A_INTERACTION] = iid
+        try:
+            result = await self._work.create_internal(
+                queue=queue, task_id=iid, customer_name=customer_name, customer_id=customer_id, subject=subject,
+                attributes=attrs, language=language, extra_events=created)
+        except BaseException:
+            self._forget(iid)
+            raise
+        if not result.accepted:  # raced with the queue closing: journal the end, tell the channel
+            if iid in self._live:
+                await self._journal([self._close_events(live, f"rejected:{result.reason}")])
+                self.after_durable()
+            raise SwitchboardError(ErrorCode.UNAVAILABLE, f"the queue did not take the chat: {result.reason}",
+                                   queue=queue)
+        log.info("interaction %s opened on %s, queue %s, customer %s", iid, channel, queue, customer_id)
+        return self._copy(live)
+
+    async def customer_message(self, interaction_id: str, *, client_msg_id: str, text: str,
+                               attachments: Sequence[Attachment] = ()) -> ChatMessage:
+        live = self._require(interaction_id)
+        hit = await self._repeat(live, client_msg_id)
+        if hit is not None:
+            return hit
+        if live.info.state not in ACTIVE_STATES:
+            raise SwitchboardError(ErrorCode.CONFLICT, "the conversation has ended", state=live.info.state.value)
+        return await self.post(live, author_kind=AuthorKind.CUSTOMER, author=live.info.customer_id,
+                               author_name=live.info.customer_name, text=text, private=False,
+                               client_msg_id=client_msg_id, attachments=list(attachments))
+
+    async def store_attachment(self, interaction_id: str, *, name: str, content_type: str, data: bytes,
+                               by: str = "customer") -> Attachment:
+        self._require(interaction_id)
+        att = await self.files.store_whole(name, content_type, data)
+        await self.journal_attachment(interaction_id, att, by)
+        return att
+
+    async def journal_attachment(self, interaction_id: str, att: Attachment, by: str) -> None:
+        await self._journal([ev.AttachmentStored(
+            ts_ms=self.now(), attachment_id=att.attachment_id, interaction_id=interaction_id, name=att.name,
+            content_type=att.content_type, size=att.size, sha256=att.sha256, by=by)])
+        self._attachments[att.attachment_id] = (interaction_id, att)
+
+    def attachment_path(self, attachment_id: str) -> tuple[Attachment, Path] | None:
+        hit = self._attachments.get(attachment_id)
+        if hit is None:
+            return None
+        return hit[1], self.files.path_of(hit[1].sha256)
+
+    async def find_attachment(self, attachment_id: str) -> tuple[str, Attachment] | None:
+        hit = self._attachments.get(attachment_id)
+        if hit is not None:
+            return hit
+        row = await self._store.read(reads.attachment_row, attachment_id)
+        return None if row is None else (row.interaction_id, row.attachment)
+
+    def customer_typing(self, interaction_id: str, typing: bool) -> None:
+        live = self._live.get(interaction_id)
+        if live is None:
+            return
+        if live.typing_off is not None:
+            live.typing_off.cancel()
+            live.typing_off = None
+        if typing:  # a widget that vanishes never says "off": expire it
+            live.typing_off = asyncio.get_running_loop().call_later(
+                self._cfg.customer_typing_timeout_s, self.customer_typing, interaction_id, False)
+        self._push_agents(live, TypingChanged(interaction_id=interaction_id, author_kind=AuthorKind.CUSTOMER,
+                                              author=live.info.customer_id, typing=typing))
+
+    async def customer_read(self, interaction_id: str, seq: int) -> None:
+        live = self._live.get(interaction_id)
+        if live is None:
+            return
+        await self.mark_read(live, "customer", seq)
+
+    def customer_presence(self, interaction_id: str, online: bool) -> None:
+        live = self._live.get(interaction_id)
+        if live is None or live.info.customer_online == online:
+            return
+        live.info.customer_online = online
+        self._push_agents(live, self._copy(live))
+
+    async def customer_left(self, interaction_id: str) -> None:
+        live = self._live.get(interaction_id)
+        if live is None or live.customer_left:
+            return
+        state = live.info.state
+        if state in (InteractionState.CREATED, InteractionState.FLOW, InteractionState.QUEUED,
+                     InteractionState.OFFERED):
+            live.customer_left = True
+            live.info.customer_online = False
+            if not await self._work.cancel_internal(live.info.task_id, "abandoned"):
+                await self._journal([self._close_events(live, "abandoned")])
+                self.after_durable()
+            return
+        live.customer_left = True
+        live.info.customer_online = False
+        if state == InteractionState.CONNECTED:
+            await self.post(live, author_kind=AuthorKind.SYSTEM, author="", author_name="",
+                            text="customer left", private=False, client_msg_id="")
+        self._push_agents(live, self._copy(live))
+
+    async def rate(self, interaction_id: str, score: int, comment: str = "") -> None:
+        if not 1 <= score <= 5:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, "the rating is 1..5", score=score)
+        if len(comment) > self._cfg.max_message_chars:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, "the comment is too long")
+        live = self._live.get(interaction_id)
+        if live is not None:
+            if live.info.state in ACTIVE_STATES:
+                raise SwitchboardError(ErrorCode.CONFLICT, "rate once the chat has ended")
+            rated = live.rated
+        elif interaction_id in self._closed:
+            rated = self._closed[interaction_id]
+        else:
+            row = await self._store.read(reads.interaction_row, interaction_id)
+            if row is None:
+                raise SwitchboardError(ErrorCode.NOT_FOUND, f"no interaction {interaction_id!r}")
+            if row.state != InteractionState.CLOSED.value:
+                raise SwitchboardError(ErrorCode.CONFLICT, "rate once the chat has ended")
+            rated = row.rating > 0
+        if rated:
+            raise SwitchboardError(ErrorCode.CONFLICT, "this chat is rated already")
+        if live is not None:
+            live.rated = True
+        else:
+            self._closed[interaction_id] = True
+        await self._journal([ev.InteractionRated(ts_ms=self.now(), interaction_id=interaction_id, score=score,
+                                                 comment=comment)])
+
+    async def messages_after(self, interaction_id: str, after_seq: int) -> list[ChatMessage]:
+        """The customer's view: no internal notes."""
+        live = self._live.get(interaction_id)
+        if live is not None:
+            return [mm for mm in live.messages if mm.seq > after_seq and not mm.private]
+        return await self._store.read(reads.transcript, interaction_id, after_seq, False)
+
+    async def transcript(self, interaction_id: str, after_seq: int) -> list[ChatMessage]:
+        """The agents' view, private notes included (newest 500 at most)."""
+        live = self._live.get(interaction_id)
+        if live is not None:
+            out = [mm for mm in live.messages if mm.seq > after_seq]
+            return out[-reads.MAX_TRANSCRIPT:]
+        return await self._store.read(reads.transcript, interaction_id, after_seq, True)
+
+    def info(self, interaction_id: str) -> InteractionInfo | None:
+        live = self._live.get(interaction_id)
+        return None if live is None else self._copy(live)
+
+    async def find_open(self, identity: Identity) -> InteractionInfo | None:
+        norm = normalise_all([identity], region=self._cfg.default_region)[0]
+        key = (norm.kind.value, norm.value)
+        found = [lv for lv in self._live.values() if key in lv.identities]
+        if not found:
+            return None
+        return self._copy(max(found, key=lambda lv: lv.info.created_ms))
+
+    async def leave_offline_message(self, *, channel: str, queue: str, identities: list[Identity], name: str,
+                                    text: str) -> InteractionInfo:
+        self._check_text(text, has_attachments=False)
+        identities = normalise_all(identities, region=self._cfg.default_region)
+        customer_id, customer_name = await self._resolve(identities, name)
+        iid = uuid.uuid4().hex
+        now = self.now()
+        pairs = [(i.kind.value, i.value) for i in identities]
+        await self._journal([
+            ev.InteractionCreated(ts_ms=now, interaction_id=iid, channel=str(channel), queue=queue,
+                                  customer_id=customer_id, identities=pairs),
+            ev.MessageAdded(ts_ms=now, interaction_id=iid, seq=1, message_id=uuid.uuid4().hex,
+                            author_kind=AuthorKind.CUSTOMER.value, author=customer_id, author_name=customer_name,
+                            text=text),
+            ev.WrapUpRecorded(ts_ms=now, interaction_id=iid, agent="", disposition="offline_message",
+                              follow_up=True),
+            ev.InteractionStateChanged(ts_ms=now, interaction_id=iid, state=InteractionState.CLOSED.value,
+                                       reason="offline_message"),
+        ])
+        self._remember_closed(iid)
+        return InteractionInfo(interaction_id=iid, channel=Channel(channel), state=InteractionState.CLOSED,
+                               queue=queue, customer_id=customer_id, customer_name=customer_name, created_ms=now,
+                               last_seq=1, customer_online=False)
+
+    # --- for H2 (customers) --------------------------------------------------------------
+
+    async def relink(self, interaction_id: str, customer_id: str, by: str) -> None:
+        live = self._live.get(interaction_id)
+        await self._journal([ev.InteractionCustomerLinked(ts_ms=self.now(), interaction_id=interaction_id,
+                                                          customer_id=customer_id, by=by)])
+        if live is not None:
+            live.info.customer_id = customer_id
+            card = await self._customers.card(customer_id)
+            if card is not None and card.name:
+                live.info.customer_name = card.name
+            self._mark(interaction_id)
+            self.after_durable()
+
+    def open_interactions_of(self, customer_id: str) -> list[InteractionInfo]:
+        return [self._copy(lv) for lv in self._live.values() if lv.info.customer_id == customer_id]
+
+    # --- messages, receipts (shared by channels and agents) --------------------------------
+
+    def _check_text(self, text: str, *, has_attachments: bool) -> None:
+        if len(text) > self._cfg.max_message_chars:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT,
+                                   f"messages are at most {self._cfg.max_message_chars} characters",
+                                   limit=self._cfg.max_message_chars)
+        if not text.strip() and not has_attachments:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, "empty message")
+
+    async def _repeat(self, live: Live, client_msg_id: str) -> ChatMessage | None:
+        """The stored message of a repeated client_msg_id (after it is durable), else None."""
+        if not client_msg_id:
+            return None
+        hit = live.by_client.get(client_msg_id)
+        if hit is None:
+            return None
+        fut = live.in_flight.get(client_msg_id)
+        if fut is not None:
+            await self._durable(asyncio.shield(fut))
+        return hit
+
+    async def post(self, live: Live, *, author_kind: AuthorKind, author: str, author_name: str, text: str,
+                   private: bool, client_msg_id: str, attachments: list[Attachment] | None = None,
+                   extra: Sequence[ev.Event] = ()) -> ChatMessage:
+        """Add a message: seq assigned now, journaled, and only once durable pushed to everyone."""
+        hit = await self._repeat(live, client_msg_id)
+        if hit is not None:
+            return hit
+        atts = list(attachments or [])
+        if author_kind != AuthorKind.SYSTEM:
+            self._check_text(text, has_attachments=bool(atts))
+        msg = self._new_message(live, author_kind, author, author_name, text, private, client_msg_id, atts)
+        fut = self._store.append([self._message_event(msg), *extra])
+        if client_msg_id:
+            live.in_flight[client_msg_id] = fut
+        try:
+            await self._durable(fut)
+        finally:
+            live.in_flight.pop(client_msg_id, None)
+        self.fan_out(live, msg)
+        return msg
+
+    def _new_message(self, live: Live, author_kind: AuthorKind, author: str, author_name: str, text: str,
+                     private: bool, client_msg_id: str, attachments: list[Attachment]) -> ChatMessage:
+        msg = ChatMessage(interaction_id=live.iid, seq=live.info.last_seq + 1, message_id=uuid.uuid4().hex,
+                          ts_ms=self.now(), author_kind=author_kind, author=author, author_name=author_name,
+                          text=text, private=private, client_msg_id=client_msg_id, attachments=attachments)
+        live.remember(msg)
+        return msg
+
+    @staticmethod
+    def _message_event(msg: ChatMessage) -> ev.MessageAdded:
+        return ev.MessageAdded(
+            ts_ms=msg.ts_ms, interaction_id=msg.interaction_id, seq=msg.seq, message_id=msg.message_id,
+            author_kind=msg.author_kind.value, author=msg.author, author_name=msg.author_name, text=msg.text,
+            private=msg.private, client_msg_id=msg.client_msg_id,
+            attachments=[msgspec.to_builtins(a) for a in msg.attachments])
+
+    def system_message(self, live: Live, text: str, *, private: bool) -> tuple[ChatMessage, ev.MessageAdded]:
+        """A system line to journal with other events (the caller fans it out once durable)."""
+        msg = self._new_message(live, AuthorKind.SYSTEM, "", "", text, private, "", [])
+        return msg, self._message_event(msg)
+
+    def fan_out(self, live: Live, msg: ChatMessage) -> None:
+        self._push_agents(live, msg)
+        if not msg.private:
+            self._deliver(live, msg)
+
+    async def mark_read(self, live: Live, reader: str, seq: int) -> None:
+        seq = min(seq, live.info.last_seq)
+        current = live.info.customer_read_seq if reader == "customer" else live.info.agent_read_seq
+        if seq <= current:
+            return
+        if reader == "customer":
+            live.info.customer_read_seq = seq
+        else:
+            live.info.agent_read_seq = seq
+        await self._journal([ev.ReadMarked(ts_ms=self.now(), interaction_id=live.iid, reader=reader, seq=seq)])
+        self._mark(live.iid)
+        self.after_durable()
+
+    def agent_typing(self, live: Live, username: str, typing: bool) -> None:
+        item = TypingChanged(interaction_id=live.iid, author_kind=AuthorKind.AGENT, author=username, typing=typing)
+        self._push_agents(live, item, exclude=username)
+        p = live.participant(username)
+        if p is not None and p.role != ParticipantRole.CONSULT:  # a consulted agent is invisible to the customer
+            self._deliver(live, item)
+
+    # --- lifecycle driven by routing (WorkService listener) -----------------------------------
+
+    def journal_extra(self, event: rev.RoutingEvent, decisions: Sequence[dec.Decision]) -> list[ev.Event]:
+        out: list[ev.Event] = []
+        acw = False
+        for d in decisions:
+            task_id = getattr(d, "task_id", "")
+            live = self._live_of_task(task_id) if task_id else None
+            if live is None:
+                continue
+            now = event.now_ms
+            match d:
+                case dec.Offer():
+                    live.offered_to.add(d.agent)
+                    if live.info.state == InteractionState.QUEUED:
+                        out.append(self._set_state(live, InteractionState.OFFERED, now, agent=d.agent))
+                case dec.Rescind():
+                    live.offered_to.discard(d.agent)
+                    if not live.offered_to and live.info.state == InteractionState.OFFERED:
+                        out.append(self._set_state(live, InteractionState.QUEUED, now, reason=d.reason))
+                case dec.Assigned():
+                    live.offered_to.clear()
+                    live.info.connected_ms = live.info.connected_ms or now
+                    old = live.owner()
+                    if old and old != d.agent:
+                        live.remove(old)
+                    if live.participant(d.agent) is None:
+                        live.info.participants.append(Participant(
+                            username=d.agent, display_name=self.display_name(d.agent),
+                            role=ParticipantRole.OWNER, joined_ms=now))
+                        out.append(ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=d.agent,
+                                                         role=ParticipantRole.OWNER.value, joined=True))
+                    out.append(self._set_state(live, InteractionState.CONNECTED, now, agent=d.agent))
+                case dec.AcwStarted():
+                    acw = True
+                    out.append(self._set_state(live, InteractionState.WRAPUP, now, agent=d.agent))
+                case dec.AcwEnded():
+                    out.extend(self._close_events(live, f"wrapup:{d.by}", now))
+                case dec.TaskExpired():
+                    out.extend(self._close_events(live, "expired", now))
+                case dec.TaskRejected():
+                    out.extend(self._close_events(live, f"rejected:{d.reason}", now))
+                case dec.FinalActionTaken() if d.action == "voicemail":
+                    out.extend(self._close_events(live, "voicemail", now))
+                case dec.Overflowed():
+                    live.info.queue = d.to_queue
+                    out.append(ev.InteractionTransferred(ts_ms=now, interaction_id=live.iid, from_agent="",
+                                                         task_id=task_id, to_queue=d.to_queue, note="overflow"))
+                    self._mark(live.iid)
+                case _:
+                    pass
+        if isinstance(event, (rev.TaskCompleted, rev.TaskCancelled)) and not acw and not any(
+            isinstance(d, dec.EventRefused) for d in decisions
+        ):
+            live = self._live_of_task(event.task_id)
+            if live is not None:
+                reason = "completed" if live.info.state == InteractionState.CONNECTED else "abandoned"
+                out.extend(self._close_events(live, reason, event.now_ms))
+        return out
+
+    def after_durable(self) -> None:
+        """Tell agents and channels what changed; closed interactions leave memory."""
+        dirty, self._dirty = self._dirty, {}
+        for iid, also in dirty.items():
+            live = self._live.get(iid)
+            if live is None:
+                continue
+            info = self._copy(live)
+            self._push_agents(live, info, also=also)
+            self._deliver(live, info)
+            if live.info.state == InteractionState.CLOSED:
+                self._forget(iid)
+                self._remember_closed(iid, live.rated)
+
+    def _live_of_task(self, task_id: str) -> Live | None:
+        iid = self._by_task.get(task_id)
+        return None if iid is None else self._live.get(iid)
+
+    def _set_state(self, live: Live, state: InteractionState, now: int, *, agent: str = "",
+                   reason: str = "") -> ev.InteractionStateChanged:
+        live.info.state = state
+        self._mark(live.iid)
+        return ev.InteractionStateChanged(ts_ms=now, interaction_id=live.iid, state=state.value, agent=agent,
+                                          task_id=live.info.task_id, reason=reason)
+
+    def _close_events(self, live: Live, reason: str, now: int | None = None) -> list[ev.Event]:
+        now = self.now() if now is None else now
+        out: list[ev.Event] = []
+        gone = set()
+        for p in list(live.info.participants):
+            out.append(ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=p.username,
+                                             role=p.role.value, joined=False))
+            gone.add(p.username)
+        agent = live.owner()
+        live.info.participants = []
+        out.append(self._set_state(live, InteractionState.CLOSED, now, agent=agent, reason=reason))
+        self._mark(live.iid, gone)
+        log.info("interaction %s closed (%s)", live.iid, reason)
+        return out
+
+    def bind_leg(self, live: Live, task_id: str) -> None:
+        """The interaction's current leg is now ``task_id`` (decisions of older legs are ignored)."""
+        self._by_task.pop(live.info.task_id, None)
+        live.info.task_id = task_id
+        self._by_task[task_id] = live.iid
+
+    # --- recovery ------------------------------------------------------------------------------
+
+    async def recover(self) -> int:
+        """Load the open interactions from the store (before routing is reconciled and the bus serves)."""
+        self.files.ensure()
+        state = await self._store.read(reads.open_state)
+        for row in state.interactions:
+            info = InteractionInfo(
+                interaction_id=row.interaction_id, channel=Channel(row.channel), state=InteractionState(row.state),
+                queue=row.queue, customer_id=row.customer_id, customer_name=row.customer_name,
+                subject=row.subject, created_ms=row.created_ms, connected_ms=row.connected_ms,
+                customer_online=False, task_id=state.legs.get(row.interaction_id, row.interaction_id))
+            live = Live(info=info, identities=list(row.identities))
+            suffix = info.task_id.rpartition(".")[2] if "." in info.task_id else ""
+            live.legs = int(suffix) if suffix.isdigit() else 1
+            self._live[row.interaction_id] = live
+            self._by_task[info.task_id] = row.interaction_id
+        for p in state.participants:
+            live = self._live.get(p.interaction_id)
+            if live is not None and live.participant(p.username) is None:
+                live.info.participants.append(Participant(username=p.username,
+                                                          display_name=self.display_name(p.username),
+                                                          role=ParticipantRole(p.role), joined_ms=p.joined_ms))
+        for msg in state.messages:
+            live = self._live.get(msg.interaction_id)
+            if live is not None:
+                live.remember(msg)
+        for mark in state.marks:
+            live = self._live.get(mark.interaction_id)
+            if live is not None:
+                if mark.reader == "customer":
+                    live.info.customer_read_seq = mark.seq
+                else:
+                    live.info.agent_read_seq = mark.seq
+        for a in state.attachments:
+            self._attachments[a.attachment.attachment_id] = (a.interaction_id, a.attachment)
+        return len(state.interactions)
+
+    async def reconcile(self) -> int:
+        """After WorkService.recover(): bring each open interaction in line with routing's state.
+
+        A crash can fall between routing's input and a follow-up journaled by the
+        AgentService path; routing's state is the truth. An interaction whose task routing no
+        longer knows is closed ("lost"), or ("recovered") if it was in wrap-up.
+        """
+        engine = self._work.engine
+        now = self.now()
+        out: list[ev.Event] = []
+        for live in list(self._live.values()):
+            st = engine.task_state(live.info.task_id)
+            s = live.info.state
+            if st is None:
+                out.extend(self._close_events(live, "lost" if s != InteractionState.WRAPUP else "recovered", now))
+            elif st == "waiting" and s not in (InteractionState.QUEUED, InteractionState.FLOW):
+                out.append(self._set_state(live, InteractionState.QUEUED, now, reason="recovered"))
+            elif st == "offered":
+                live.offered_to = {a for t, a in engine.pending_offers() if t == live.info.task_id}
+                if s != InteractionState.OFFERED:
+                    out.append(self._set_state(live, InteractionState.OFFERED, now, reason="recovered"))
+            elif st in ("active", "wrapup"):
+                target = InteractionState.CONNECTED if st == "active" else InteractionState.WRAPUP
+                owner = self._work.owner_of(live.info.task_id) or ""
+                if owner and live.participant(owner) is None:
+                    live.info.participants.append(Participant(username=owner, display_name=self.display_name(owner),
+                                                              role=ParticipantRole.OWNER, joined_ms=now))
+                    out.append(ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=owner,
+                                                     role=ParticipantRole.OWNER.value, joined=True))
+                if s != target:
+                    out.append(self._set_state(live, target, now, agent=owner, reason="recovered"))
+        if out:
+            await self._journal(out)
+        n = len(self._dirty)
+        # Nobody is connected yet: the closed ones leave memory, the rest are simply current.
+        for iid in list(self._dirty):
+            live = self._live.get(iid)
+            if live is not None and live.info.state == InteractionState.CLOSED:
+                self._forget(iid)
+                self._remember_closed(iid)
+        self._dirty.clear()
+        return n
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    async def _resolve(self, identities: list[Identity], name: str) -> tuple[str, str]:
+        got = self._customers.resolve(identities, name=name, by="")
+        if inspect.isawaitable(got):
+            got = await got
+        customer_id = got[0]
+        if name:
+            return customer_id, name
+        card = await self._customers.card(customer_id)
+        return customer_id, card.name if card is not None else ""
+
+    def _require(self, interaction_id: str) -> Live:
+        live = self._live.get(interaction_id)
+        if live is None:
+            raise SwitchboardError(ErrorCode.NOT_FOUND, f"no open interaction {interaction_id!r}",
+                                   interaction_id=interaction_id)
+        return live
+
+    def _forget(self, iid: str) -> None:
+        live = self._live.pop(iid, None)
+        if live is not None:
+            self._by_task.pop(live.info.task_id, None)
+            if live.typing_off is not None:
+                live.typing_off.cancel()
+
+    def _remember_closed(self, iid: str, rated: bool = False) -> None:
+        self._closed[iid] = rated
+        while len(self._closed) > _RECENT_CLOSED:
+            self._closed.popitem(last=False)
+
+    def _mark(self, iid: str, also: set[str] | None = None) -> None:
+        self._dirty.setdefault(iid, set()).update(also or ())
+
+    def mark(self, live: Live, also: set[str] | None = None) -> None:
+        self._mark(live.iid, also)
+
+    async def _journal(self, events: Sequence[ev.Event]) -> None:
+        await self._durable(self._store.append(list(events)))
+
+    async def journal(self, events: Sequence[ev.Event]) -> None:
+        await self._journal(events)
+
+    @staticmethod
+    async def _durable(fut: Any) -> None:
+        from edge_server.store import StoreError
+
+        try:
+            await fut
+        except StoreError as e:
+            raise SwitchboardError(ErrorCode.UNAVAILABLE, f"the edge cannot save changes: {e}") from e
+
+    @staticmethod
+    def _copy(live: Live) -> InteractionInfo:
+        return msgspec.structs.replace(live.info, participants=list(live.info.participants))
+
+    def push_to(self, username: str, body: Message) -> None:
+        session = self._dir.session_of(username)
+        if session is None or self._bus is None:
+            return
+        try:
+            self._bus.push(session.session_id, body)
+        except SwitchboardError as e:  # the session is not on the bus (yet): its snapshot catches up
+            log.debug("push to %s skipped: %s", username, e)
+
+    def _push_agents(self, live: Live, body: Message, *, exclude: str = "", also: set[str] | None = None) -> None:
+        for username in dict.fromkeys([*live.agents(), *(also or ())]):
+            if username != exclude:
+                self.push_to(username, body)
+
+    def _deliver(self, live: Live, item: ChatMessage | InteractionInfo | TypingChanged) -> None:
+        sink = self._sinks.get(live.info.channel.value)
+        if sink is None:
+            return
+        try:
+            sink.deliver(live.iid, item)
+        except Exception:  # a channel's bug must not break the agent side
+            log.exception("channel %s failed to take an update of %s", live.info.channel.value, live.iid)
