@@ -868,9 +868,9 @@ class RoutingEngine:
         if t is None or t.state is not _ACTIVE:
             self._refuse("task_completed", "not_active", task_id=e.task_id)
             return
-        self._complete(t)
+        self._complete(t, wrapup=e.wrapup)
 
-    def _complete(self, t: TaskRuntime) -> None:
+    def _complete(self, t: TaskRuntime, *, wrapup: bool = True) -> None:
         a = t.agent
         assert a is not None
         qc = self._queues[t.queue].config
@@ -879,7 +879,8 @@ class RoutingEngine:
         # logged out (or was removed) frees its slot now. Otherwise a manual wrap-up would hold
         # it with no timer, and the agent would log back in blocked on that channel.
         if (
-            qc.acw_mode is AcwMode.NONE
+            not wrapup
+            or qc.acw_mode is AcwMode.NONE
             or (qc.acw_mode is AcwMode.TIMED and qc.acw_s <= 0)
             or a.presence is _LOGGED_OUT
         ):

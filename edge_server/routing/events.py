@@ -75,6 +75,7 @@ class TaskCompleted(RoutingEvent, tag="task_completed"):
     """The accepted work ended (call hung up, chat closed); wrap-up may follow."""
 
     task_id: str
+    wrapup: bool = True  # False: the work moved on (a transfer), this leg ends without wrap-up
 
 
 class WrapUpSubmitted(RoutingEvent, tag="wrapup_submitted"):

@@ -191,13 +191,8 @@ class WorkService:
 
     async def input_many(
         self, events: Sequence[rev.RoutingEvent], extra_events: Sequence[cev.Event] = (),
-        *, quiet: Callable[[dec.Decision], bool] | None = None,
     ) -> list[list[dec.Decision]]:
-        """Several inputs journaled in one batch (a transfer: new leg + end of the old one).
-
-        ``quiet`` filters decisions whose desktop pushes must not go out (the transferring
-        agent never sees a wrap-up it does not do). Every input is still journaled.
-        """
+        """Several inputs journaled in one batch (a transfer: new leg + end of the old one)."""
         journals: list[cev.Event] = []
         results: list[list[dec.Decision]] = []
         for event in events:
@@ -206,7 +201,7 @@ class WorkService:
             results.append(decisions)
         await _durable(self._store.append([*journals, *extra_events, *self._take_extra()]))
         for decisions in results:
-            await self.execute([d for d in decisions if quiet is None or not quiet(d)])
+            await self.execute(decisions)
         return results
 
     def _notify(self) -> None:
@@ -475,26 +470,16 @@ class WorkService:
     async def replace_leg(
         self, old_task_id: str, new_task: TaskSpec, *, reason: str, extra_events: Sequence[cev.Event] = ()
     ) -> m.TaskCreated:
-        """Transfer: the new leg arrives and the old one ends WITHOUT wrap-up, in one journaled batch.
+        """Transfer: the new leg arrives and the old one ends without wrap-up, in one journaled batch.
 
-        Routing has no "end without wrap-up" input, so an old leg on a wrap-up queue is
-        completed and its wrap-up submitted at once (code: "transferred" if allowed, else the
-        queue's first code); the transferring agent sees neither, only TaskEnded(reason).
+        The transferring agent sees only TaskEnded(reason); the interaction's wrap-up is the
+        last agent's.
         """
         now = self._now_ms()
         agent = self._owner.get(old_task_id)
         inputs: list[rev.RoutingEvent] = [rev.TaskArrived(now_ms=now, task=new_task),
-                                          rev.TaskCompleted(now_ms=now, task_id=old_task_id)]
-        qc = self.queue_config(self._infos[old_task_id].queue) if old_task_id in self._infos else None
-        if agent and qc is not None and not _frees_at_completion(qc):
-            codes = list(qc.wrapup_codes)
-            code = "transferred" if not codes or "transferred" in codes else codes[0]
-            inputs.append(rev.WrapUpSubmitted(now_ms=now, agent=agent, task_id=old_task_id, wrapup_code=code))
-
-        def quiet(d: dec.Decision) -> bool:
-            return isinstance(d, (dec.AcwStarted, dec.AcwEnded)) and d.task_id == old_task_id
-
-        results = await self.input_many(inputs, extra_events, quiet=quiet)
+                                          rev.TaskCompleted(now_ms=now, task_id=old_task_id, wrapup=False)]
+        results = await self.input_many(inputs, extra_events)
         if agent:
             self._push(agent, m.TaskEnded(task_id=old_task_id, reason=reason))
         rejected = next((d for d in results[0] if isinstance(d, dec.TaskRejected)), None)
@@ -579,13 +564,6 @@ class WorkService:
             position=pos.position if pos else None, ewt_s=pos.ewt_s if pos else None,
             explanation=msgspec.to_builtins(why) if why is not None else {},
         )
-
-
-def _frees_at_completion(qc: Any) -> bool:
-    """Mirrors the engine: no wrap-up on this queue (AcwMode none, or timed with no time)."""
-    from edge_server.routing.model import AcwMode
-
-    return bool(qc.acw_mode is AcwMode.NONE or (qc.acw_mode is AcwMode.TIMED and qc.acw_s <= 0))
 
 
 async def _durable(fut: asyncio.Future[int]) -> None:

@@ -23,6 +23,13 @@ def test_no_acw_frees_the_slot_on_completion() -> None:
     assert not of(out, dec.AcwStarted) and offered(out) == [("t2", "ann")]
 
 
+def test_a_transferred_leg_ends_without_wrap_up_even_on_a_wrap_up_queue() -> None:
+    h = staffed(acw_mode=AcwMode.MANUAL, wrapup_codes=("sale",))
+    out = h.send(ev.TaskCompleted(now_ms=10_000, task_id="t1", wrapup=False))
+    assert not of(out, dec.AcwStarted) and offered(out) == [("t2", "ann")]
+    assert h.engine.task_state("t1") is None
+
+
 def test_timed_acw_holds_the_slot_until_the_timer() -> None:
     h = staffed(acw_mode=AcwMode.TIMED, acw_s=30)
     out = h.complete(10_000, "t1")
