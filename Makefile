@@ -11,7 +11,7 @@ DEBS_XCB := libx11-xcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 l
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 \
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
 DEBS_AUDIO := libportaudio2
-DEBS_FONTS := fonts-wqy-microhei
+DEBS_FONTS := fonts-wqy-microhei fonts-noto-color-emoji
 # The web widget's tests drive a real headless browser.
 DEBS_BROWSER := chromium chromium-driver
 DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS) $(DEBS_BROWSER)

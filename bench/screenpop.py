@@ -30,7 +30,7 @@ from screenpop_data import ensure  # type: ignore[import-not-found]
 
 SEARCHES = {
     "name (zh)": "王伟",
-    "name (en)": "Grace Hall",
+    "name (en)": "Henry Hall",
     "phone": "138 0001 2345",
     "phone digits": "12345",
     "email": "user2468@example.com",

@@ -1,8 +1,8 @@
 """Composition root of the agent desktop: builds every service in order, shuts down in reverse.
 
 Order: display check → client config → QApplication → settings → logging →
-translations and fonts → stylesheet → session → main window → controller on the
-qasync loop. Nothing here runs at import time.
+translations and fonts → stylesheet → session → interactions hub → main window →
+controller on the qasync loop. Nothing here runs at import time.
 """
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def run(opts: DesktopOptions) -> int:
     from desktop.controller import EXIT_BUG, DesktopController
     from desktop.i18n import Translations, ensure_cjk_font, resolve_language
     from desktop.icons import app_icon
+    from desktop.interactions_hub import InteractionsHub
     from desktop.logs import configure_logging, restore_qt_messages, route_qt_messages, shutdown_logging
     from desktop.main_window import MainWindow
     from desktop.paths import fonts_dir, i18n_dir, styles_dir
@@ -95,7 +96,10 @@ def run(opts: DesktopOptions) -> int:
         heartbeat_ms=settings.get(S.HEARTBEAT_MS),
     )
     log.info("session built (client id %s)", settings.client_id())
-    window = MainWindow(session, settings, now_ms=session.clock.now_ms)
+    # The one hub over the session: chats, customers, canned responses for every view.
+    hub = InteractionsHub(session)
+    log.info("interactions hub built")
+    window = MainWindow(session, settings, now_ms=session.clock.now_ms, hub=hub)
     controller = DesktopController(
         session=session, settings=settings, translations=translations,
         window=window, config=config, opts=opts,
@@ -112,6 +116,7 @@ def run(opts: DesktopOptions) -> int:
         log.info("tearing down (%d background tasks left)", tasks.pending())
         controller.deleteLater()
         window.deleteLater()
+        hub.deleteLater()
         session.deleteLater()
         translations.uninstall()
         settings.sync()

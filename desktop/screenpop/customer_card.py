@@ -87,12 +87,17 @@ class CustomerCardView(QFrame):
         self._attrs.setHorizontalSpacing(10)
         self._attrs.setVerticalSpacing(1)
 
+        # Name and Edit on the first line, tier/VIP badges on the second: a bilingual name
+        # ("王芳 Wang Fang") then fits the panel's width without breaking in the middle.
         head = QHBoxLayout()
         head.setSpacing(6)
         head.addWidget(self.name_label, 1)
-        head.addWidget(self.tier_badge)
-        head.addWidget(self.vip_badge)
-        head.addWidget(self.edit_button)
+        head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        badges = QHBoxLayout()
+        badges.setSpacing(6)
+        badges.addWidget(self.tier_badge)
+        badges.addWidget(self.vip_badge)
+        badges.addStretch(1)
         notes_head = QHBoxLayout()
         notes_head.addWidget(self._notes_caption, 1)
         notes_head.addWidget(self.save_notes_button)
@@ -100,6 +105,7 @@ class CustomerCardView(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)
         layout.addLayout(head)
+        layout.addLayout(badges)
         layout.addWidget(self._tags_box)
         layout.addWidget(self._ids_box)
         layout.addLayout(notes_head)

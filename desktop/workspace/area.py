@@ -68,8 +68,10 @@ class WorkspaceArea(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.stack)
         if screenpop is not None:
+            # Wide enough for a bilingual name next to the tier/VIP badges without wrapping.
+            screenpop.setMinimumWidth(340)
             self.splitter.addWidget(screenpop)
-            self.splitter.setStretchFactor(0, 3)
+            self.splitter.setStretchFactor(0, 2)
             self.splitter.setStretchFactor(1, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

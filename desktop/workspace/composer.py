@@ -83,7 +83,6 @@ class Composer(QWidget):
         self.emoji_button.clicked.connect(self.emoji_requested)
         self.attach_button = QToolButton(self)
         self.attach_button.setObjectName("attach_button")
-        self.attach_button.setText("📎")
         self.attach_button.setAutoRaise(True)
         self.attach_button.clicked.connect(self.attach_requested)
         self.note_toggle = QToolButton(self)
@@ -185,5 +184,7 @@ class Composer(QWidget):
         self.note_toggle.setToolTip(self.tr("Write an internal note, not sent to the customer ({keys})").format(
             keys=NOTE_KEYS.toString(QKeySequence.SequenceFormat.NativeText)))
         self.emoji_button.setToolTip(self.tr("Emoji"))
+        # A word, not 📎: many agent PCs have no colour-emoji font and would draw a box.
+        self.attach_button.setText(self.tr("Attach…"))
         self.attach_button.setToolTip(self.tr("Attach a file (PNG, JPEG, GIF, PDF or text, up to 10 MB)"))
         self.send_button.setText(self.tr("Send note") if self.private else self.tr("Send"))

@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 PALETTE_KEYS = QKeySequence("Ctrl+K")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Palette", text)
-
-
 def customer_search_dialog_class() -> type[Any] | None:
     """H4b's CustomerSearchDialog once it exists (None before; errors inside it propagate)."""
     try:
@@ -43,38 +39,38 @@ def workspace_commands(w: MainWindow) -> list[PaletteCommand]:
     for item in wl.model.items():
         name = customer_name(item.task.customer_name)
         out.append(PaletteCommand(
-            _tr("Go to {customer} ({channel}, {queue})").format(
+            QCoreApplication.translate("Palette", "Go to {customer} ({channel}, {queue})").format(
                 customer=name, channel=channel_name(item.task.channel), queue=queue_label(item.task)),
             lambda task_id=item.task_id: wl.select_task(task_id),
             keywords=f"switch {item.task.customer_name} {item.task.queue} {item.task_id}",
         ))
     if w.session_logged_in():
-        out.append(PaletteCommand(_tr("Set state: {state}").format(state=state_name(AgentState.READY)),
+        out.append(PaletteCommand(QCoreApplication.translate("Palette", "Set state: {state}").format(state=state_name(AgentState.READY)),
                                   lambda: w.request_state(AgentState.READY), keywords="ready available 示闲"))
         for rc in w.reasons.of_kind(ReasonKind.NOT_READY):
             out.append(PaletteCommand(
-                _tr("Set state: {state} – {reason}").format(
+                QCoreApplication.translate("Palette", "Set state: {state} – {reason}").format(
                     state=state_name(AgentState.NOT_READY), reason=reason_label(rc)),
                 lambda code=rc.code: w.request_state(AgentState.NOT_READY, code),
                 keywords=f"not ready busy pause {rc.code} {rc.label_en} {rc.label_zh}"))
     chat = wl.current_view()
     if isinstance(chat, ChatView) and chat.composer.isVisible():
-        out.append(PaletteCommand(_tr("Insert a canned response"), lambda c=chat: _open_canned(c),
+        out.append(PaletteCommand(QCoreApplication.translate("Palette", "Insert a canned response"), lambda c=chat: _open_canned(c),
                                   keywords="canned macro quick reply /"))
         if chat.transfer_button.isVisible():
-            out.append(PaletteCommand(_tr("Transfer this chat…"), lambda c=chat: c.open_picker(PickMode.TRANSFER),
+            out.append(PaletteCommand(QCoreApplication.translate("Palette", "Transfer this chat…"), lambda c=chat: c.open_picker(PickMode.TRANSFER),
                                       keywords="transfer hand over"))
-            out.append(PaletteCommand(_tr("Consult an agent…"), lambda c=chat: c.open_picker(PickMode.CONSULT),
+            out.append(PaletteCommand(QCoreApplication.translate("Palette", "Consult an agent…"), lambda c=chat: c.open_picker(PickMode.CONSULT),
                                       keywords="consult ask"))
-            out.append(PaletteCommand(_tr("End this chat"), lambda c=chat: c.end_button.click(),
+            out.append(PaletteCommand(QCoreApplication.translate("Palette", "End this chat"), lambda c=chat: c.end_button.click(),
                                       keywords="end close finish"))
     search = customer_search_dialog_class()
     if search is not None:
-        out.append(PaletteCommand(_tr("Search customers…"), lambda: search(w.hub, w).open(),
+        out.append(PaletteCommand(QCoreApplication.translate("Palette", "Search customers…"), lambda: search(w.hub, w).open(),
                                   keywords="customer find lookup 客户"))
-    out.append(PaletteCommand(_tr("Switch language (English / 中文)"), w.toggle_language,
+    out.append(PaletteCommand(QCoreApplication.translate("Palette", "Switch language (English / 中文)"), w.toggle_language,
                               keywords="language chinese english 语言"))
-    out.append(PaletteCommand(_tr("Log out"), w.logout_requested.emit, keywords="logout sign out exit"))
+    out.append(PaletteCommand(QCoreApplication.translate("Palette", "Log out"), w.logout_requested.emit, keywords="logout sign out exit"))
     return out
 
 

@@ -116,7 +116,7 @@ class TranscriptDelegate(QStyledItemDelegate):
                 thumbs.append((QRect(0, y, scaled.width(), scaled.height()), a.attachment_id))
                 y += scaled.height() + 4
                 content_w = max(content_w, scaled.width())
-            label = f"📎 {a.name} · {human_size(a.size)}"
+            label = f"{a.name} · {human_size(a.size)}"
             w = min(inner, sfm.horizontalAdvance(label) + 16)
             chips.append((QRect(0, y, w, _CHIP_H), a))
             content_w = max(content_w, w)
@@ -252,7 +252,7 @@ class TranscriptDelegate(QStyledItemDelegate):
             painter.setBrush(CHIP_BG)
             painter.drawRoundedRect(rect, 6, 6)
             painter.setPen(TEXT)
-            label = f"📎 {a.name} · {human_size(a.size)}"
+            label = f"{a.name} · {human_size(a.size)}"
             painter.drawText(rect.adjusted(8, 0, -6, 0), int(Qt.AlignmentFlag.AlignVCenter),
                              sfm.elidedText(label, Qt.TextElideMode.ElideMiddle, rect.width() - 14))
         for rect, name in zip(lay.uploads, entry.uploading, strict=False):

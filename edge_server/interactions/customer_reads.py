@@ -440,30 +440,29 @@ def rebuild_fts(cur: Any, min_age_ms: int, now_ms: int) -> FtsStatus:
 
 def _rebuild_locked(cur: Any, min_age_ms: int, now_ms: int) -> FtsStatus:
     global _last_took_ms
-    if True:  # noqa: SIM108 - keeps the body's indentation of the locked section
-        _ensure_fts(cur)
-        build = _fts_build(cur)
-        count = int(cur.execute("SELECT count(*) FROM messages").fetchone()[0])
-        interval = max(min_age_ms, REBUILD_INTERVAL_FACTOR * _last_took_ms) if min_age_ms else 0
-        if build is not None and (build[0] == count or now_ms - build[2] < interval):
-            return FtsStatus(rebuilt=False, messages=build[0], high_water_ts=build[1], built_ms=build[2])
-        t0 = time.perf_counter()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cur.execute("PRAGMA create_fts_index('messages', 'message_id', 'body_indexed', overwrite = 1)")
-            cur.execute(
-                f"""CREATE TABLE {_FTS_SCHEMA}.sb_build AS
-                    SELECT count(*) AS n, coalesce(max(ts_ms), 0) AS hwm, CAST(? AS BIGINT) AS built_ms
-                    FROM messages""",
-                [now_ms],
-            )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        took = int((time.perf_counter() - t0) * 1000)
-        _last_took_ms = took
-        build = _fts_build(cur)
-        assert build is not None
-        log.info("full-text index over %d messages rebuilt in %d ms", build[0], took)
-        return FtsStatus(rebuilt=True, messages=build[0], high_water_ts=build[1], built_ms=build[2], took_ms=took)
+    _ensure_fts(cur)
+    build = _fts_build(cur)
+    count = int(cur.execute("SELECT count(*) FROM messages").fetchone()[0])
+    interval = max(min_age_ms, REBUILD_INTERVAL_FACTOR * _last_took_ms) if min_age_ms else 0
+    if build is not None and (build[0] == count or now_ms - build[2] < interval):
+        return FtsStatus(rebuilt=False, messages=build[0], high_water_ts=build[1], built_ms=build[2])
+    t0 = time.perf_counter()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute("PRAGMA create_fts_index('messages', 'message_id', 'body_indexed', overwrite = 1)")
+        cur.execute(
+            f"""CREATE TABLE {_FTS_SCHEMA}.sb_build AS
+                SELECT count(*) AS n, coalesce(max(ts_ms), 0) AS hwm, CAST(? AS BIGINT) AS built_ms
+                FROM messages""",
+            [now_ms],
+        )
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    took = int((time.perf_counter() - t0) * 1000)
+    _last_took_ms = took
+    build = _fts_build(cur)
+    assert build is not None
+    log.info("full-text index over %d messages rebuilt in %d ms", build[0], took)
+    return FtsStatus(rebuilt=True, messages=build[0], high_water_ts=build[1], built_ms=build[2], took_ms=took)

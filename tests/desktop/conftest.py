@@ -83,7 +83,8 @@ def compiled_i18n(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped .ts files compiled to .qm with the real pyside6-lrelease, in a temp dir."""
     out = tmp_path_factory.mktemp("i18n")
     lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
-    for ts in sorted(i18n_dir().glob("switchboard_*.ts")):
+    # Every catalogue (switchboard, workspace, screenpop...): the app loads them all.
+    for ts in sorted(i18n_dir().glob("*_*.ts")):
         subprocess.run(
             [lrelease, "-silent", str(ts), "-qm", str(out / ts.with_suffix(".qm").name)],
             check=True, timeout=60,
