@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,10 +33,20 @@ def run_main(*args: str, env: dict[str, str] | None = None) -> str:
 
 
 @contextlib.contextmanager
-def edge_site(site_file: Path | None = None, extra_env: dict[str, str] | None = None) -> Iterator[dict]:
-    """Yield {data_dir, address, pub, desktop_config, proc} for a fresh edge running as a subprocess."""
+def edge_site(
+    site_file: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    prepare: Callable[[Path], None] | None = None,
+) -> Iterator[dict]:
+    """Yield {data_dir, address, pub, webchat, desktop_config, proc} for a fresh edge running as a subprocess.
+
+    ``prepare(data_dir)`` runs before anything is written there (e.g. to copy a pre-built store in).
+    """
     with tempfile.TemporaryDirectory(prefix="sb-bench-") as tmp:
         data = Path(tmp) / "data"
+        if prepare is not None:
+            data.mkdir(parents=True)
+            prepare(data)
         run_main("keys", "init", "--data-dir", str(data))
         site = site_file or ROOT / "resources" / "demo" / "site.toml"
         run_main("admin", "--data-dir", str(data), "import", str(site))
@@ -64,6 +74,7 @@ def edge_site(site_file: Path | None = None, extra_env: dict[str, str] | None = 
             fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
             address = fields["router"]
             yield {"data_dir": data, "address": address, "pub": fields["pub"], "proc": proc,
+                   "webchat": fields.get("webchat", ""),
                    "desktop_config": Path(tmp) / "client" / "desktop.toml"}
         finally:
             proc.terminate()

@@ -70,6 +70,8 @@ class SiteFile(_Strict):
     reason_codes: list[ReasonDef] = []
     queues: list[QueueDef] = []
     users: list[UserDef] = []
+    # Team and site canned responses (checked by edge_server.interactions.canned).
+    canned: list[dict[str, Any]] = []
 
 
 def parse_site(text: str) -> SiteFile:
@@ -141,6 +143,10 @@ async def plan_import(
                 f"user {u.username!r} is new and has neither password nor password_hash",
             )
 
+    from edge_server.interactions.canned import seed_events_from_site
+
+    canned = seed_events_from_site({"canned": site.canned}, now_ms=now_ms)
+
     events: list[ev.Event] = []
     warnings: list[str] = []
     for s in site.skills:
@@ -186,6 +192,8 @@ async def plan_import(
         skills=len(site.skills),
         queues=len(site.queues),
         reason_codes=len(site.reason_codes),
+        canned=len(canned),
         warnings=warnings,
     )
+    events.extend(canned)
     return events, result

@@ -93,7 +93,7 @@ def _print_reply(reply: m.Message) -> None:
                 print(f"{u.username:<16} {u.role.value:<10} {u.team:<8} {u.display_name}{flag}  {skills}")
         case m.ImportResult():
             print(f"imported {reply.users} users, {reply.skills} skills, {reply.queues} queues, "
-                  f"{reply.reason_codes} reason codes")
+                  f"{reply.reason_codes} reason codes, {reply.canned} canned responses")
             for w in reply.warnings:
                 print(f"warning: {w}")
         case m.UserInfo():

@@ -379,6 +379,7 @@ class ImportResult(Message):
     skills: int = 0
     queues: int = 0
     reason_codes: int = 0
+    canned: int = 0
     warnings: list[str] = []
 
 

@@ -29,8 +29,8 @@ THIRD_PARTY_HIDDEN = {
     # The FTS extension is a data file loaded by path; the package only locates it.
     "duckdb_extension_fts": ("duckdb_extension_fts",),
 }
-#: Packages whose data files must travel with the bundle (DuckDB's FTS extension binary).
-COLLECT_DATA = ("duckdb_extension_fts",)
+#: Packages whose data files must travel with the bundle (DuckDB's FTS extension binary, the web widget).
+COLLECT_DATA = ("duckdb_extension_fts", "edge_server.channels.webchat")
 #: Resource folders per bundle (relative to resources/). The edge needs only the demo site.
 DESKTOP_RESOURCES = ("icons", "i18n", "styles", "fonts", "sounds", "demo")
 EDGE_RESOURCES = ("demo",)

@@ -3,7 +3,9 @@
 It speaks the widget's protocol: hello, start, send with client_msg_id (kept
 until acked and resent after a reconnect), resume after the last seq, typing,
 read, rate, leave, offline. Received frames are kept in order; ``wait_for``
-waits on a predicate with a timeout.
+waits on a predicate with a timeout. With ``auto_reconnect`` it behaves like the
+widget when the network or the edge goes away: it reconnects by itself (capped,
+jittered backoff), resumes after its last seq and resends every unacked send.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import TypeVar
 
 import aiohttp
 
+from edge_server.bus.backoff import Backoff
 from edge_server.channels.webchat import protocol as p
 
 log = logging.getLogger("sb.webchat.visitor")
@@ -34,7 +37,8 @@ class VisitorError(Exception):
 
 class Visitor:
     def __init__(self, base_url: str, *, token: str = "", client: p.ClientInfo | None = None,
-                 session: aiohttp.ClientSession | None = None, origin: str = "") -> None:
+                 session: aiohttp.ClientSession | None = None, origin: str = "",
+                 auto_reconnect: bool = False) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.client = client or p.ClientInfo()
@@ -53,6 +57,11 @@ class Visitor:
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
         self._cmid_seq: dict[str, int] = {}
+        self.auto_reconnect = auto_reconnect
+        self.reconnects = 0  # successful automatic reconnects
+        self._closing = False  # close()/drop() in progress: the socket's end is ours, not a failure
+        self._redial: asyncio.Task[None] | None = None
+        self._backoff = Backoff(base_s=0.1, cap_s=2.0)
 
     # --- connection ----------------------------------------------------------------------
 
@@ -88,6 +97,8 @@ class Visitor:
         return w
 
     async def close(self) -> None:
+        self._closing = True
+        await self._stop_redial()
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
@@ -99,21 +110,63 @@ class Visitor:
             self._session = None
 
     async def drop(self) -> None:
-        """Close the socket as a network failure would (the session and pending sends are kept)."""
-        if self._ws is not None:
-            await self._ws.close()
-        if self._reader is not None:
+        """Close the socket as a network failure would (the session and pending sends are kept).
+
+        An explicit drop never triggers the automatic reconnect: the caller reconnects.
+        """
+        self._closing = True
+        try:
+            await self._stop_redial()
+            if self._ws is not None:
+                await self._ws.close()
+            if self._reader is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._reader
+        finally:
+            self._closing = False
+
+    async def _stop_redial(self) -> None:
+        task, self._redial = self._redial, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+                await task
 
     async def reconnect(self, timeout: float = 10.0) -> p.Welcome:
         """Drop, connect again with the same token, resume after the last seq, resend unacked sends."""
         await self.drop()
+        return await self._reconnected(timeout)
+
+    async def _reconnected(self, timeout: float) -> p.Welcome:
         w = await self.connect(timeout)
         await self.send_frame(p.Resume(after_seq=self.last_seq))
         for frame in list(self.pending.values()):
             await self.send_frame(frame)
         return w
+
+    def _socket_ended(self) -> None:
+        """The reader saw the socket end: if nobody asked for it, redial (``auto_reconnect``)."""
+        if self.auto_reconnect and not self._closing and self._redial is None:
+            self._redial = asyncio.get_running_loop().create_task(self._redial_loop(), name="visitor-redial")
+
+    async def _redial_loop(self) -> None:
+        try:
+            while not self._closing:
+                await asyncio.sleep(self._backoff.next())
+                if self._ws is not None and not self._ws.closed:
+                    await self._ws.close()  # a half-open socket from a failed attempt
+                try:
+                    await self._reconnected(timeout=5.0)
+                except (VisitorError, aiohttp.ClientError, ConnectionError) as e:
+                    log.debug("visitor %s: reconnect failed (%s); retrying", self.visitor_id, e)
+                    continue
+                self._backoff.reset()
+                self.reconnects += 1
+                log.info("visitor %s reconnected (%d)", self.visitor_id, self.reconnects)
+                return
+        finally:
+            if self._redial is asyncio.current_task():
+                self._redial = None
 
     @property
     def connected(self) -> bool:
@@ -150,6 +203,8 @@ class Visitor:
                 continue
             self._take(f)
         self._changed.set()
+        if ws is self._ws:
+            self._socket_ended()
 
     def _take(self, f: p.Frame) -> None:
         self.frames.append(f)
@@ -244,10 +299,20 @@ class Visitor:
         return await self._command(frame, timeout)
 
     async def send_nowait(self, text: str, client_msg_id: str = "") -> str:
-        """Send without waiting for the ack (kept pending until it comes); returns the client_msg_id."""
+        """Send without waiting for the ack (kept pending until it comes); returns the client_msg_id.
+
+        With ``auto_reconnect`` a send while the socket is down only queues: the redial resends it.
+        """
         frame = p.Send(client_msg_id=client_msg_id or uuid.uuid4().hex, text=text)
         self.pending[frame.client_msg_id] = frame
-        await self.send_frame(frame)
+        if self.connected:
+            try:
+                await self.send_frame(frame)
+            except ConnectionError:
+                if not self.auto_reconnect:
+                    raise
+        elif not self.auto_reconnect:
+            raise VisitorError("not connected")
         return frame.client_msg_id
 
     async def typing(self, on: bool) -> None:
