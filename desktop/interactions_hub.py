@@ -162,9 +162,11 @@ class InteractionsHub(QObject):
         return await self._ask("get_customer", ci.GetCustomer(
             customer_id=customer_id, timeline_limit=timeline_limit), ci.CustomerView)
 
-    async def get_timeline(self, customer_id: str, before_ms: int = 0, limit: int = 50) -> ci.Timeline | None:
+    async def get_timeline(
+        self, customer_id: str, before_ms: int = 0, limit: int = 50, before_id: str = ""
+    ) -> ci.Timeline | None:
         return await self._ask("get_timeline", ci.GetTimeline(
-            customer_id=customer_id, before_ms=before_ms, limit=limit), ci.Timeline)
+            customer_id=customer_id, before_ms=before_ms, before_id=before_id, limit=limit), ci.Timeline)
 
     async def get_transcript(self, interaction_id: str) -> ci.Transcript | None:
         return await self._ask("get_transcript", ci.GetTranscript(interaction_id=interaction_id), ci.Transcript)

@@ -113,6 +113,7 @@ class InteractionInfo(Message):
     agent_read_seq: int = 0  # the agents have seen up to here
     customer_online: bool = True  # the visitor's page/app is connected (chat)
     task_id: str = ""  # the routing task of the current leg
+    sl_target_s: float = 0.0  # the queue's service-level target (the desktop's SLA timer); 0: unknown
 
 
 class CustomerCard(Message):
@@ -137,6 +138,8 @@ class TimelineEntry(Message):
     created_ms: int
     closed_ms: int = 0
     queue: str = ""
+    queue_name_en: str = ""
+    queue_name_zh: str = ""
     agent: str = ""
     agent_name: str = ""
     disposition: str = ""
@@ -312,8 +315,11 @@ class CustomerView(Message):
 
 
 class GetTimeline(Message):
+    """A page of older entries: those strictly before (before_ms, before_id) in (created_ms, id) order."""
+
     customer_id: str
     before_ms: int = 0  # 0: from the newest
+    before_id: str = ""  # the last entry's interaction_id: entries sharing before_ms are not skipped
     limit: int = 50
 
 

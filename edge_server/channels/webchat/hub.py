@@ -51,13 +51,14 @@ class Conn:
             return
         self.out.put_nowait(frame if isinstance(frame, str) else p.encode(frame))
 
-    def push_message(self, m: ChatMessage, *, replay: bool = False) -> None:
+    def push_message(self, m: ChatMessage, frame: str = "", *, replay: bool = False) -> None:
+        """``frame``: ``m`` already encoded (one encoding for every tab)."""
         if m.private:  # the service never sends these; a second fence costs nothing
             return
         if not replay and m.seq <= self.max_seq:
             return
         self.max_seq = max(self.max_seq, m.seq)
-        self.push(p.message_out(m))
+        self.push(frame or p.message_out(m))
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         if not self.closing:
@@ -86,7 +87,9 @@ class Visitor:
 class Hub:
     def __init__(self, on_presence: Callable[[str, bool], None]) -> None:
         self.visitors: dict[str, Visitor] = {}
-        self.by_interaction: dict[str, Visitor] = {}
+        # Every visitor bound to an interaction: one browser's tabs share a Visitor, but a signed-in site
+        # user may have the same chat open in two browsers (two visitor ids, one customer).
+        self.by_interaction: dict[str, dict[str, Visitor]] = {}
         self.infos: dict[str, InteractionInfo] = {}  # last info pushed, for agent names on typing
         self.attachment_owner: dict[str, str] = {}  # attachment id -> interaction id
         self._on_presence = on_presence
@@ -112,10 +115,14 @@ class Hub:
             v.left_at = time.monotonic()
             iid = v.interaction_id
             info = self.infos.get(iid)
-            if iid and info is not None and info.state != InteractionState.CLOSED:
+            if iid and info is not None and info.state != InteractionState.CLOSED and not self.online(iid):
                 self._on_presence(iid, False)
             if not iid:
                 self.forget(v)  # nothing to keep: a new tab builds it again
+
+    def online(self, interaction_id: str) -> bool:
+        """Has any visitor of this interaction a tab open?"""
+        return any(v.conns for v in self.by_interaction.get(interaction_id, {}).values())
 
     def sweep(self, idle_s: float) -> int:
         """Forget visitors without a tab for ``idle_s`` (their rating window is over); returns how many."""
@@ -129,14 +136,17 @@ class Hub:
         if self.visitors.get(v.visitor_id) is v and not v.conns:
             del self.visitors[v.visitor_id]
             for iid in v.interaction_ids:
-                if self.by_interaction.get(iid) is v:
-                    del self.by_interaction[iid]
-                    self.infos.pop(iid, None)
+                bound = self.by_interaction.get(iid)
+                if bound is not None and bound.get(v.visitor_id) is v:
+                    del bound[v.visitor_id]
+                    if not bound:
+                        del self.by_interaction[iid]
+                        self.infos.pop(iid, None)
 
     def bind(self, v: Visitor, info: InteractionInfo) -> None:
         v.interaction_id = info.interaction_id
         v.interaction_ids.add(info.interaction_id)
-        self.by_interaction[info.interaction_id] = v
+        self.by_interaction.setdefault(info.interaction_id, {})[v.visitor_id] = v
         self.infos[info.interaction_id] = info
 
     def note_attachments(self, m: ChatMessage) -> None:
@@ -146,27 +156,31 @@ class Hub:
     # --- the channel sink ---------------------------------------------------------------
 
     def deliver(self, interaction_id: str, item: ChatMessage | InteractionInfo | TypingChanged) -> None:
-        v = self.by_interaction.get(interaction_id)
+        bound = self.by_interaction.get(interaction_id)
         if isinstance(item, InteractionInfo):
-            if v is not None or interaction_id in self.infos:
+            if bound or interaction_id in self.infos:
                 self.infos[interaction_id] = item
-        if v is None:
+        if not bound:
             return  # the visitor is gone; they catch up with resume when they come back
+        conns = [c for v in bound.values() for c in v.conns]
         if isinstance(item, ChatMessage):
             if item.private:
                 return
             self.note_attachments(item)
-            for c in list(v.conns):
-                c.push_message(item)
+            if not conns:
+                return
+            frame = p.encode(p.message_out(item))  # encoded once for every tab
+            for c in conns:
+                c.push_message(item, frame)
         elif isinstance(item, InteractionInfo):
             frame = p.encode(p.interaction_view(item))
-            for c in list(v.conns):
+            for c in conns:
                 c.push(frame)
         elif isinstance(item, TypingChanged):
             if item.author_kind == AuthorKind.CUSTOMER:
                 return
             frame = p.encode(p.TypingOut(on=item.typing, name=self._agent_name(interaction_id, item.author)))
-            for c in list(v.conns):
+            for c in conns:
                 c.push(frame)
 
     def _agent_name(self, interaction_id: str, username: str) -> str:

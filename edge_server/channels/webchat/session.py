@@ -127,7 +127,7 @@ class Session:
             token=v.token, visitor_id=vid, state=state, available=available, prechat=srv.prechat,
             limits=srv.limits_frame, title=srv.title(v.lang), heartbeat_s=cfg.heartbeat_s, identified=identified,
             interaction=p.interaction_view(info) if chatting and info is not None else None))
-        if chatting and info is not None and len(v.conns) == 1:
+        if chatting and info is not None:  # the service tells the agents only when it changes
             srv.interactions.customer_presence(info.interaction_id, True)
         log.debug("visitor %s hello (%s, %d tabs)", vid, state, len(v.conns))
 

@@ -1,4 +1,4 @@
-"""Visitor tokens over the socket and HMAC-identified site users."""
+"""Visitor tokens over the socket and HMAC-identified site users (real interactions and customers)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,12 +9,18 @@ from edge_server.channels.webchat import WebchatServer
 from edge_server.channels.webchat import protocol as p
 from edge_server.channels.webchat.tokens import user_hash
 from edge_server.channels.webchat.visitor import Visitor
-from edge_server.contract.interactions import Identity, IdentityKind
-from tests.edge_server.channels.webchat.conftest import LIMITS, SECRET, webchat_cfg
-from tests.edge_server.channels.webchat.fake_interactions import FakeInteractions
+from edge_server.interactions.service import InteractionService
+from tests.edge_server.channels.webchat.webchat_helpers import LIMITS, SECRET, customer_of, webchat_cfg
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest.mark.asyncio
+def kinds(svc: InteractionService, iid: str) -> dict[str, str]:
+    live = svc.live(iid)
+    assert live is not None
+    return dict(live.identities)
+
+
 async def test_token_keeps_the_visitor_and_a_forged_one_starts_over(chat: WebchatServer) -> None:
     async with Visitor(chat.base_url) as v:
         first = v.visitor_id
@@ -26,60 +32,67 @@ async def test_token_keeps_the_visitor_and_a_forged_one_starts_over(chat: Webcha
         assert [e.code for e in f.errors()] == ["auth_failed"]
 
 
-@pytest.mark.asyncio
-async def test_token_survives_a_restart_of_the_server(tmp_path: Path, fake: FakeInteractions) -> None:
-    async with WebchatServer(webchat_cfg(), fake, data_dir=tmp_path, site_name="x", limits=LIMITS) as srv:
+async def test_token_survives_a_restart_of_the_server(tmp_path: Path, svc: InteractionService) -> None:
+    async with WebchatServer(webchat_cfg(), svc, data_dir=tmp_path, site_name="x", limits=LIMITS) as srv:
         async with Visitor(srv.base_url) as v:
-            await v.start("hi")
-    async with WebchatServer(webchat_cfg(), fake, data_dir=tmp_path, site_name="x", limits=LIMITS) as srv:
+            iid = (await v.start("hi")).interaction_id
+    async with WebchatServer(webchat_cfg(), svc, data_dir=tmp_path, site_name="x", limits=LIMITS) as srv:
         async with Visitor(srv.base_url, token=v.token) as again:
             assert again.visitor_id == v.visitor_id
             assert again.welcome is not None and again.welcome.state == "chat"  # found through find_open
+            assert again.welcome.interaction is not None and again.welcome.interaction.interaction_id == iid
 
 
-@pytest.mark.asyncio
-async def test_signed_user_joins_their_identity(chat: WebchatServer, fake: FakeInteractions) -> None:
+async def test_signed_user_joins_their_identity(chat: WebchatServer, svc: InteractionService) -> None:
     client = p.ClientInfo(user_id="u-42", user_hash=user_hash(SECRET, "u-42"), name="Wang", email="w@x.cn")
     async with Visitor(chat.base_url, client=client) as v:
         assert v.welcome is not None and v.welcome.identified and not v.errors()
-        await v.start("hi")
-        ids = fake.live[fake.only()].identities
-        assert Identity(kind=IdentityKind.WEB_USER, value="u-42") in ids
-        assert Identity(kind=IdentityKind.EMAIL, value="w@x.cn") in ids
-        assert fake.live[fake.only()].name == "Wang"
+        iid = (await v.start("hi")).interaction_id
+        ids = kinds(svc, iid)
+        assert ids["web_user"] == "u-42" and ids["email"] == "w@x.cn"
+        info = svc.info(iid)
+        assert info is not None and info.customer_name == "Wang"
+        # One customer owns the site user, the email and this browser.
+        assert info.customer_id == await customer_of(svc, "web_user", "u-42") == await customer_of(
+            svc, "web_visitor", v.visitor_id)
+    # The same site user from another browser, next time: the same customer (their history joins).
+    async with Visitor(chat.base_url, client=client) as other:
+        assert other.visitor_id != v.visitor_id
+        await other.wait_for(lambda: other.welcome is not None)
+    assert await customer_of(svc, "web_user", "u-42") == info.customer_id
 
 
-@pytest.mark.asyncio
-async def test_wrong_hash_is_refused(chat: WebchatServer, fake: FakeInteractions) -> None:
-    client = p.ClientInfo(user_id="u-42", user_hash=user_hash(SECRET, "u-43"))
+async def test_wrong_hash_is_refused(chat: WebchatServer, svc: InteractionService) -> None:
+    client = p.ClientInfo(user_id="u-99", user_hash=user_hash(SECRET, "u-98"))
     async with Visitor(chat.base_url, client=client) as v:
         assert v.welcome is not None and not v.welcome.identified
         assert [e.code for e in v.errors()] == ["auth_failed"]
-        await v.start("hi")
-        assert {i.kind for i in fake.live[fake.only()].identities} == {IdentityKind.WEB_VISITOR}
+        iid = (await v.start("hi")).interaction_id
+        assert set(kinds(svc, iid)) == {"web_visitor"}
 
 
-@pytest.mark.asyncio
 @pytest.mark.parametrize("required", [True, False])
-async def test_unsigned_user_id(tmp_path: Path, fake: FakeInteractions, required: bool) -> None:
-    async with WebchatServer(webchat_cfg(identity_required=required), fake, data_dir=tmp_path, site_name="x",
+async def test_unsigned_user_id(tmp_path: Path, svc: InteractionService, required: bool) -> None:
+    async with WebchatServer(webchat_cfg(identity_required=required), svc, data_dir=tmp_path, site_name="x",
                              limits=LIMITS) as srv:
-        async with Visitor(srv.base_url, client=p.ClientInfo(user_id="u-1")) as v:
-            await v.start("hi")
-            kinds = {i.kind for i in fake.live[fake.only()].identities}
+        async with Visitor(srv.base_url, client=p.ClientInfo(user_id=f"u-1-{required}")) as v:
+            ids = kinds(svc, (await v.start("hi")).interaction_id)
             if required:
                 assert [e.code for e in v.errors()] == ["auth_failed"]
-                assert kinds == {IdentityKind.WEB_VISITOR}
+                assert set(ids) == {"web_visitor"}
             else:  # the site chose to trust its unsigned ids
-                assert not v.errors() and IdentityKind.WEB_USER in kinds
+                assert not v.errors() and ids["web_user"] == "u-1-False"
 
 
-@pytest.mark.asyncio
 async def test_identified_user_finds_open_chat_from_another_browser(chat: WebchatServer,
-                                                                   fake: FakeInteractions) -> None:
+                                                                   svc: InteractionService) -> None:
     client = p.ClientInfo(user_id="u-7", user_hash=user_hash(SECRET, "u-7"))
     async with Visitor(chat.base_url, client=client) as laptop:
-        await laptop.start("from the laptop")
+        iid = (await laptop.start("from the laptop")).interaction_id
         async with Visitor(chat.base_url, client=client) as phone:  # no token: another browser
             assert phone.visitor_id != laptop.visitor_id
             assert phone.welcome is not None and phone.welcome.state == "chat"
+            assert phone.welcome.interaction is not None and phone.welcome.interaction.interaction_id == iid
+            await phone.send("from the phone")
+            await laptop.wait_message(lambda m: m.text == "from the phone")
+            assert len(svc.live_all()) == 1

@@ -12,12 +12,14 @@ import pytest
 from edge_server.channels.webchat import WebchatServer
 from edge_server.channels.webchat import protocol as p
 from edge_server.channels.webchat.visitor import Visitor, VisitorError
-from tests.edge_server.channels.webchat.conftest import LIMITS, webchat_cfg
-from tests.edge_server.channels.webchat.fake_interactions import FakeInteractions
+from edge_server.contract import interactions as ci
+from edge_server.interactions.service import InteractionService
+from tests.edge_server.channels.webchat.webchat_helpers import LIMITS, Agent, wait_for, webchat_cfg
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest.mark.asyncio
-async def test_fuzzed_frames_get_errors_and_the_socket_stays(chat: WebchatServer, fake: FakeInteractions) -> None:
+async def test_fuzzed_frames_get_errors_and_the_socket_stays(chat: WebchatServer, svc: InteractionService) -> None:
     rnd = random.Random(4)
     bad: list[str | bytes] = [
         "", "{", "null", "[]", '"x"', "{}", '{"type":"nope"}', '{"type":"send"}',
@@ -40,12 +42,13 @@ async def test_fuzzed_frames_get_errors_and_the_socket_stays(chat: WebchatServer
         await asyncio.sleep(2.1)  # let the rate-limit bucket refill
         ack = await v.send("still alive")
         assert ack.seq == 2
+        live = svc.live(ack.interaction_id)
+        assert live is not None and [mm.text for mm in live.messages] == ["hi", "still alive"]
     # And other visitors were never affected.
     async with Visitor(chat.base_url) as other:
         assert other.welcome is not None and other.welcome.state == "prechat"
 
 
-@pytest.mark.asyncio
 async def test_frames_before_hello_are_refused(chat: WebchatServer) -> None:
     async with aiohttp.ClientSession() as s, s.ws_connect(f"{chat.base_url}/widget/ws") as ws:
         await ws.send_str(p.encode(p.Send(client_msg_id="x", text="hi")))
@@ -53,7 +56,6 @@ async def test_frames_before_hello_are_refused(chat: WebchatServer) -> None:
         assert isinstance(f, p.ErrorOut) and f.code == "not_logged_in"
 
 
-@pytest.mark.asyncio
 async def test_huge_frame_closes_1009_with_an_error_frame(chat: WebchatServer) -> None:
     async with aiohttp.ClientSession() as s, s.ws_connect(f"{chat.base_url}/widget/ws") as ws:
         await ws.send_str(p.encode(p.Hello()))
@@ -75,23 +77,25 @@ async def test_huge_frame_closes_1009_with_an_error_frame(chat: WebchatServer) -
         assert v.welcome is not None
 
 
-@pytest.mark.asyncio
-async def test_flood_is_told_to_slow_down(chat: WebchatServer, fake: FakeInteractions) -> None:
+async def test_flood_is_told_to_slow_down(chat: WebchatServer, svc: InteractionService) -> None:
     async with Visitor(chat.base_url) as v:
-        await v.start("hi")
+        iid = (await v.start("hi")).interaction_id
         for i in range(60):
             await v.send_nowait(f"m{i}")
         await v.wait_for(lambda: not v.pending or any(e.code == "throttled" for e in v.errors()), timeout=10)
         await v.wait_for(lambda: len([f for f in v.frames if isinstance(f, (p.Ack, p.ErrorOut))]) >= 60, 10)
         throttled = [e for e in v.errors() if e.code == "throttled"]
         assert throttled and throttled[0].message == "slow down"
-        acked = len(fake.live[fake.only()].messages) - 1
+        live = svc.live(iid)
+        assert live is not None
+        acked = len(live.messages) - 1
         assert 15 <= acked < 60  # the burst went through, the rest was refused (and would be resent)
+        acks = [f.client_msg_id for f in v.frames if isinstance(f, p.Ack)][1:]
+        assert [mm.client_msg_id for mm in live.messages[1:]] == acks  # exactly the acked ones, in order
 
 
-@pytest.mark.asyncio
-async def test_origin_is_checked_when_configured(tmp_path: Path, fake: FakeInteractions) -> None:
-    async with WebchatServer(webchat_cfg(allowed_origins=["https://shop.example"]), fake, data_dir=tmp_path,
+async def test_origin_is_checked_when_configured(tmp_path: Path, svc: InteractionService) -> None:
+    async with WebchatServer(webchat_cfg(allowed_origins=["https://shop.example"]), svc, data_dir=tmp_path,
                              site_name="x", limits=LIMITS) as srv:
         async with Visitor(srv.base_url, origin="https://shop.example") as ok:
             assert ok.welcome is not None
@@ -104,9 +108,9 @@ async def test_origin_is_checked_when_configured(tmp_path: Path, fake: FakeInter
             assert "frame-ancestors https://shop.example" in r.headers["Content-Security-Policy"]
 
 
-@pytest.mark.asyncio
-async def test_silent_socket_is_closed_and_visitor_marked_offline(tmp_path: Path, fake: FakeInteractions) -> None:
-    async with WebchatServer(webchat_cfg(heartbeat_s=0.2), fake, data_dir=tmp_path, site_name="x",
+async def test_silent_socket_is_closed_and_visitor_marked_offline(tmp_path: Path, svc: InteractionService,
+                                                                  bot: Agent) -> None:
+    async with WebchatServer(webchat_cfg(heartbeat_s=0.2), svc, data_dir=tmp_path, site_name="x",
                              limits=LIMITS) as srv:
         async with aiohttp.ClientSession() as s, s.ws_connect(f"{srv.base_url}/widget/ws", autoping=False) as ws:
             await ws.send_str(p.encode(p.Hello()))
@@ -124,12 +128,14 @@ async def test_silent_socket_is_closed_and_visitor_marked_offline(tmp_path: Path
                 if isinstance(f, p.Ack):
                     iid = f.interaction_id
             assert pings >= 1 and iid
-            assert (iid, False) in fake.presence
+        # The agent is told the customer went away.
+        await wait_for(lambda: (svc.info(iid) is not None and not svc.info(iid).customer_online) or None,  # type: ignore[union-attr]
+                       what="customer offline")
+        await bot.wait(ci.InteractionInfo, lambda i: i.interaction_id == iid and not i.customer_online)
 
 
-@pytest.mark.asyncio
-async def test_a_client_that_answers_pings_stays(tmp_path: Path, fake: FakeInteractions) -> None:
-    async with WebchatServer(webchat_cfg(heartbeat_s=0.2), fake, data_dir=tmp_path, site_name="x",
+async def test_a_client_that_answers_pings_stays(tmp_path: Path, svc: InteractionService) -> None:
+    async with WebchatServer(webchat_cfg(heartbeat_s=0.2), svc, data_dir=tmp_path, site_name="x",
                              limits=LIMITS) as srv:
         async with Visitor(srv.base_url) as v:
             await asyncio.sleep(1.2)  # six heartbeats; the visitor answers each ping
@@ -137,9 +143,8 @@ async def test_a_client_that_answers_pings_stays(tmp_path: Path, fake: FakeInter
             await v.start("still here")
 
 
-@pytest.mark.asyncio
-async def test_shutdown_closes_visitor_sockets(tmp_path: Path, fake: FakeInteractions) -> None:
-    srv = WebchatServer(webchat_cfg(), fake, data_dir=tmp_path, site_name="x", limits=LIMITS)
+async def test_shutdown_closes_visitor_sockets(tmp_path: Path, svc: InteractionService) -> None:
+    srv = WebchatServer(webchat_cfg(), svc, data_dir=tmp_path, site_name="x", limits=LIMITS)
     async with srv:
         v = Visitor(srv.base_url)
         await v.connect()
@@ -147,3 +152,21 @@ async def test_shutdown_closes_visitor_sockets(tmp_path: Path, fake: FakeInterac
         while v.connected:
             await asyncio.sleep(0.02)
     await v.close()
+
+
+async def test_a_bug_behind_a_frame_is_an_error_frame_and_the_socket_stays(
+        chat: WebchatServer, svc: InteractionService, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fault the real service cannot be made to produce: injected into its instance for one send.
+    async with Visitor(chat.base_url) as v:
+        iid = (await v.start("hi")).interaction_id
+
+        async def broken(*args: object, **kw: object) -> None:
+            raise RuntimeError("injected bug")
+
+        monkeypatch.setattr(svc, "customer_message", broken)
+        with pytest.raises(VisitorError) as e:
+            await v.send("boom", client_msg_id="boom")
+        assert e.value.code == "internal" and "injected" not in str(e.value)  # no internals leak
+        monkeypatch.undo()
+        ack = await v.send("boom", client_msg_id="boom")  # the widget's resend goes through
+        assert ack.seq == 2 and ack.interaction_id == iid

@@ -131,6 +131,7 @@ class Agent:
     client: EdgeClient
     auto_accept: bool = False
     pushes: list[m.Message] = field(default_factory=list)
+    refused: list[BaseException] = field(default_factory=list)  # accepts the edge refused
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def on_push(self, body: m.Message, seq: int) -> None:
@@ -139,7 +140,13 @@ class Agent:
             t = asyncio.get_running_loop().create_task(
                 self.client.request(m.AcceptOffer(offer_id=body.offer_id, task_id=body.task.task_id)))
             self._tasks.add(t)
-            t.add_done_callback(self._tasks.discard)
+            t.add_done_callback(self._accepted)
+
+    def _accepted(self, t: asyncio.Task[Any]) -> None:
+        self._tasks.discard(t)
+        # An offer can be gone before the accept lands (the customer left): routing's answer, not a failure.
+        if not t.cancelled() and t.exception() is not None:
+            self.refused.append(t.exception())  # type: ignore[arg-type]
 
     def of(self, cls: type[T]) -> list[T]:
         return [p for p in self.pushes if isinstance(p, cls)]
