@@ -44,6 +44,15 @@ class RouteProvider(Protocol):
     routes: dict[str, UserRoute]
 
 
+class LogoutListener(Protocol):
+    """A service told when an agent logs out (themselves, forced by a supervisor, account disabled).
+
+    Not when a desktop goes silent: that agent's active work waits for them.
+    """
+
+    async def agent_logged_out(self, username: str, by: str) -> Any: ...
+
+
 class AgentService:
     def __init__(
         self,
@@ -79,6 +88,10 @@ class AgentService:
             "admin.set_password": lambda c, b: self.admin.set_password(b),
             "admin.import_site": lambda c, b: self.admin.import_site(b),
         }
+        # Providers that release an agent's work on logout (interactions: re-queue their chats).
+        self._logout_listeners: list[LogoutListener] = [
+            p for p in route_providers if callable(getattr(p, "agent_logged_out", None))  # type: ignore[misc]
+        ]
         for provider in (work, *route_providers):
             if provider is None:
                 continue
@@ -222,7 +235,9 @@ class AgentService:
             self.bus.push(session.session_id, push)
         return push
 
-    async def _end_session(self, session: Session, reason: str, by: str, *, kick: bool) -> None:
+    async def _end_session(self, session: Session, reason: str, by: str, *, kick: bool, release: bool = True) -> None:
+        """``release``: the agent's work is released (LogoutListener); not when they log in again elsewhere,
+        which is a desktop coming back (like a silent one, its work waits for it)."""
         now = self._now_ms()
         await self.commit(
             [
@@ -238,6 +253,11 @@ class AgentService:
         else:
             self.bus.close_session(session.session_id)
         self._publish_status(session.username, by)
+        for listener in self._logout_listeners if release else ():  # after routing knows: nothing comes back
+            try:
+                await listener.agent_logged_out(session.username, by)
+            except Exception:  # the logout stands; a listener's failure is logged, not the agent's
+                log.exception("releasing the work of %s after logout failed", session.username)
 
     # --- session commands --------------------------------------------------------
 
@@ -267,7 +287,7 @@ class AgentService:
 
         old = self._dir.session_of(user.username)
         if old is not None:
-            await self._end_session(old, "logged in elsewhere", by="system", kick=True)
+            await self._end_session(old, "logged in elsewhere", by="system", kick=True, release=False)
         if conn.session_id and conn.session_id in self._dir.sessions:
             prev = self._dir.sessions[conn.session_id]
             await self._end_session(prev, "logged in as another user", by="system", kick=False)

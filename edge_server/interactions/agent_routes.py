@@ -15,7 +15,6 @@ from edge_server.contract.interactions import AuthorKind, InteractionState, Part
 from edge_server.contract.messages import Ok, Role
 from edge_server.interactions import reads
 from edge_server.interactions.live import Live
-from edge_server.work.service import A_INTERACTION
 
 if TYPE_CHECKING:
     from edge_server.bus.server import Connection
@@ -216,42 +215,8 @@ class AgentRoutes:
             if svc.directory.session_of(req.to_agent) is None:
                 raise SwitchboardError(ErrorCode.CONFLICT, f"{req.to_agent} is not logged in")
             target_name = svc.display_name(req.to_agent)
-        new_task = f"{live.iid}.{live.legs + 1}"
-        attrs = {k: v for k, v in live.attributes.items() if not k.startswith("sb.")}
-        attrs[A_INTERACTION] = live.iid
-        spec = svc.work.task_spec(queue=queue, task_id=new_task, customer_name=live.info.customer_name,
-                                  customer_id=live.info.customer_id, subject=live.info.subject, attributes=attrs,
-                                  language=live.language, direct_agent=req.to_agent)
-        now = svc.now()
-        owner = live.owner()
-        msgs = [svc.system_message(live, f"transferred to {target_name}", private=False)]
-        if req.note:
-            note = svc._new_message(live, AuthorKind.AGENT, user, svc.display_name(user),  # noqa: SLF001
-                                    req.note, True, "", [])
-            msgs.append((note, svc._message_event(note)))  # noqa: SLF001
-        events: list[ev.Event] = [e for _, e in msgs]
-        if owner:
-            live.remove(owner)
-            events.append(ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=owner,
-                                                role=ParticipantRole.OWNER.value, joined=False, by=user))
-        old_task = live.info.task_id
-        live.legs += 1
-        live.info.queue = queue
-        svc.bind_leg(live, new_task)
-        live.info.state = InteractionState.QUEUED
-        events.append(ev.InteractionTransferred(ts_ms=now, interaction_id=live.iid, from_agent=user,
-                                                task_id=new_task, to_agent=req.to_agent, to_queue=req.to_queue,
-                                                note=req.note))
-        events.append(ev.InteractionStateChanged(ts_ms=now, interaction_id=live.iid,
-                                                 state=InteractionState.QUEUED.value, task_id=new_task,
-                                                 reason="transferred"))
-        svc.mark(live, {owner} if owner else set())
-        for msg, _ in msgs:  # the leaving owner still sees the lines that close their part
-            if owner:
-                svc.push_to(owner, msg)
-        await svc.work.replace_leg(old_task, spec, reason="transferred", extra_events=events)
-        for msg, _ in msgs:
-            svc.fan_out(live, msg)
+        await svc.new_leg(live, queue=queue, text=f"transferred to {target_name}", by=user, note=req.note,
+                          to_agent=req.to_agent, to_queue=req.to_queue)
         log.info("interaction %s transferred by %s to %s", live.iid, user, req.to_queue or req.to_agent)
         return Ok()
 
@@ -271,31 +236,33 @@ class AgentRoutes:
             raise SwitchboardError(ErrorCode.CONFLICT, f"{req.agent} is in the interaction already")
         if svc.directory.session_of(req.agent) is None:
             raise SwitchboardError(ErrorCode.CONFLICT, f"{req.agent} is not logged in")
-        # Invites are not journaled: a restart drops them and the inviter asks again.
+        # Journaled (role "invited:<mode>"): a pending invite survives a restart.
         invite = ci.InteractionInvite(interaction_id=live.iid, from_agent=user, from_name=svc.display_name(user),
                                       mode=req.mode, note=req.note, info=svc.info(live.iid))
-        live.invites[req.agent] = invite
-        svc.push_to(req.agent, invite)
+        await svc.add_invite(live, req.agent, invite)
         return Ok()
 
     async def answer_invite(self, conn: Connection, req: ci.AnswerInvite, user: str) -> ci.InteractionDetail:
         svc = self._svc
         live = svc.live(req.interaction_id)
-        invite = live.invites.pop(user, None) if live is not None else None
+        invite = live.invites.get(user) if live is not None else None
         if live is None or invite is None:
             raise SwitchboardError(ErrorCode.NOT_FOUND, "no invitation to this interaction")
-        if not req.accept:
+        if not req.accept or live.info.state != InteractionState.CONNECTED:
+            await svc.end_invite(live, user, by=user)  # declined or too late: journaled as left
+            if req.accept:
+                raise SwitchboardError(ErrorCode.CONFLICT, "the interaction has moved on")
             svc.push_to(invite.from_agent, svc.info(live.iid))  # type: ignore[arg-type]
             return await self._detail(live.iid, live, 0)
-        if live.info.state != InteractionState.CONNECTED:
-            raise SwitchboardError(ErrorCode.CONFLICT, "the interaction has moved on")
+        live.invites.pop(user, None)
         now = svc.now()
         live.info.participants.append(ci.Participant(username=user, display_name=svc.display_name(user),
                                                      role=invite.mode, joined_ms=now))
         # A consulted agent stays invisible to the customer: the join line is then an internal note.
         msg, msg_ev = svc.system_message(live, f"{svc.display_name(user)} joined",
                                          private=invite.mode == ParticipantRole.CONSULT)
-        await svc.journal([ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=user,
+        await svc.journal([svc.invite_event(live, user, invite, joined=False, now=now, by=user),
+                           ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=user,
                                                  role=invite.mode.value, joined=True, by=invite.from_agent),
                            msg_ev])
         svc.mark(live)
@@ -311,12 +278,5 @@ class AgentRoutes:
             raise _forbidden(live.iid)
         if p.role == ParticipantRole.OWNER:
             raise SwitchboardError(ErrorCode.CONFLICT, "the owner ends or transfers the interaction instead")
-        live.remove(user)
-        msg, msg_ev = svc.system_message(live, f"{svc.display_name(user)} left",
-                                         private=p.role == ParticipantRole.CONSULT)
-        await svc.journal([ev.ParticipantChanged(ts_ms=svc.now(), interaction_id=live.iid, username=user,
-                                                 role=p.role.value, joined=False), msg_ev])
-        svc.mark(live, {user})
-        svc.after_durable()
-        svc.fan_out(live, msg)
+        await svc.participant_left(live, user)
         return Ok()

@@ -207,7 +207,7 @@ class CustomerService:
 
     async def _get_timeline(self, conn: Any, body: ci.GetTimeline, username: str) -> ci.Timeline:
         limit = max(1, min(body.limit, MAX_TIMELINE_PAGE))
-        return await self._read(reads.timeline, body.customer_id, max(0, body.before_ms), limit)
+        return await self._read(reads.timeline, body.customer_id, max(0, body.before_ms), limit, body.before_id)
 
     async def _get_transcript(self, conn: Any, body: ci.GetTranscript, username: str) -> ci.Transcript:
         found = await self._read(reads.transcript, body.interaction_id)

@@ -38,6 +38,16 @@ class ParticipantRow(msgspec.Struct, kw_only=True):
     joined_ms: int
 
 
+class InviteRow(msgspec.Struct, kw_only=True):
+    """A pending invite: role "invited:<mode>", by = the inviting agent."""
+
+    interaction_id: str
+    username: str
+    role: str
+    by: str
+    ts_ms: int
+
+
 class ReadMarkRow(msgspec.Struct, kw_only=True):
     interaction_id: str
     reader: str
@@ -58,7 +68,11 @@ class OpenState(msgspec.Struct, kw_only=True):
     marks: list[ReadMarkRow] = []
     legs: dict[str, str] = {}  # interaction id -> task id of its current leg
     attachments: list[AttachmentRow] = []
+    invites: list[InviteRow] = []
 
+
+#: Participant rows of pending invites have this role prefix (see InteractionService.invite_role).
+_INVITED_LIKE = "invited:%"
 
 _ROW_SQL = """SELECT i.interaction_id, i.customer_id, coalesce(c.name, ''), i.channel, i.queue, i.state, i.subject,
                      i.created_ms, i.connected_ms, i.closed_ms, i.agent, i.rating, i.identities
@@ -94,7 +108,8 @@ def open_state(cur: Any) -> OpenState:
         ParticipantRow(interaction_id=r[0], username=r[1], role=r[2], joined_ms=r[3])
         for r in cur.execute(
             """SELECT interaction_id, username, role, joined_ms FROM participants
-               WHERE left_ms = 0 AND list_contains(?, interaction_id) ORDER BY joined_ms""", [ids]).fetchall()
+               WHERE left_ms = 0 AND list_contains(?, interaction_id) AND role NOT LIKE ?
+               ORDER BY joined_ms""", [ids, _INVITED_LIKE]).fetchall()
     ]
     messages = [_message(r) for r in cur.execute(
         _MSG_SQL + " WHERE list_contains(?, interaction_id) ORDER BY interaction_id, seq", [ids]).fetchall()]
@@ -115,7 +130,25 @@ def open_state(cur: Any) -> OpenState:
                WHERE list_contains(?, interaction_id)""", [ids]).fetchall()
     ]
     return OpenState(interactions=rows, participants=parts, messages=messages, marks=marks, legs=legs,
-                     attachments=atts)
+                     attachments=atts, invites=_pending_invites(cur, ids))
+
+
+def _pending_invites(cur: Any, ids: list[str]) -> list[InviteRow]:
+    """Invites journaled and not yet answered, from the journal (the inviter is only there)."""
+    pending: dict[tuple[str, str], InviteRow] = {}
+    for subject, ts_ms, username, role, joined, by in cur.execute(
+        """SELECT subject, ts_ms, json_extract_string(data, '$.username'), json_extract_string(data, '$.role'),
+                  CAST(json_extract(data, '$.joined') AS BOOLEAN), coalesce(json_extract_string(data, '$.by'), '')
+           FROM events
+           WHERE kind = 'participant_changed' AND list_contains(?, subject)
+             AND json_extract_string(data, '$.role') LIKE ?
+           ORDER BY seq""", [ids, _INVITED_LIKE]).fetchall():
+        if joined:
+            pending[(subject, username)] = InviteRow(interaction_id=subject, username=username, role=role, by=by,
+                                                     ts_ms=ts_ms)
+        else:
+            pending.pop((subject, username), None)
+    return list(pending.values())
 
 
 def interaction_row(cur: Any, interaction_id: str) -> InteractionRow | None:
@@ -134,7 +167,8 @@ def transcript(cur: Any, interaction_id: str, after_seq: int, with_private: bool
 def participants_ever(cur: Any, interaction_id: str) -> list[str]:
     """Every agent who ever took part (closed interactions: who may still read the transcript)."""
     return [r[0] for r in cur.execute(
-        "SELECT DISTINCT username FROM participants WHERE interaction_id = ?", [interaction_id]).fetchall()]
+        "SELECT DISTINCT username FROM participants WHERE interaction_id = ? AND role NOT LIKE ?",
+        [interaction_id, _INVITED_LIKE]).fetchall()]
 
 
 def attachment_row(cur: Any, attachment_id: str) -> AttachmentRow | None:

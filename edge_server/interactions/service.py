@@ -34,6 +34,7 @@ from edge_server.contract.interactions import (
     CustomerCard,
     Identity,
     InteractionInfo,
+    InteractionInvite,
     InteractionState,
     Participant,
     ParticipantRole,
@@ -59,6 +60,10 @@ log = logging.getLogger("sb.interactions")
 
 #: Closed interactions remembered for rating and attachment look-ups without a store read.
 _RECENT_CLOSED = 10_000
+#: Role prefix of a pending invite in ParticipantChanged / the participants table ("invited:consult").
+INVITED = "invited:"
+#: The line the customer sees when their agent logged out and the chat goes back to the queue.
+AGENT_LEFT_TEXT = "agent left, you are being transferred"
 
 
 def wall_ms() -> int:
@@ -486,6 +491,127 @@ class InteractionService:
         if p is not None and p.role != ParticipantRole.CONSULT:  # a consulted agent is invisible to the customer
             self._deliver(live, item)
 
+    # --- legs, participants and invites (shared by agent_routes and logout) ---------------------
+
+    async def new_leg(self, live: Live, *, queue: str, text: str, by: str, from_agent: str = "", note: str = "",
+                      to_agent: str = "", to_queue: str = "", reason: str = "transferred") -> None:
+        """Move the interaction to a new routing leg: queued on ``queue`` (or direct to ``to_agent``).
+
+        The owner leaves without wrap-up (TaskEnded ``reason``); ``text`` is the system line everyone,
+        the customer included, sees; ``note`` an internal note for the next agent. The interaction's
+        events are journaled in the routing inputs' batch (WorkService.replace_leg).
+        """
+        attrs = {k: v for k, v in live.attributes.items() if not k.startswith("sb.")}
+        attrs[A_INTERACTION] = live.iid
+        new_task = f"{live.iid}.{live.legs + 1}"
+        spec = self._work.task_spec(queue=queue, task_id=new_task, customer_name=live.info.customer_name,
+                                    customer_id=live.info.customer_id, subject=live.info.subject,
+                                    attributes=attrs, language=live.language, direct_agent=to_agent)
+        now = self.now()
+        owner = live.owner()
+        msgs = [self.system_message(live, text, private=False)]
+        if note:
+            author = from_agent or by
+            nm = self._new_message(live, AuthorKind.AGENT, author, self.display_name(author), note, True, "", [])
+            msgs.append((nm, self._message_event(nm)))
+        events: list[ev.Event] = [e for _, e in msgs]
+        if owner:
+            live.remove(owner)
+            events.append(ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=owner,
+                                                role=ParticipantRole.OWNER.value, joined=False, by=by))
+        old_task = live.info.task_id
+        live.legs += 1
+        live.info.queue = queue
+        self.bind_leg(live, new_task)
+        live.info.state = InteractionState.QUEUED
+        events.append(ev.InteractionTransferred(ts_ms=now, interaction_id=live.iid, from_agent=from_agent or by,
+                                                task_id=new_task, to_agent=to_agent, to_queue=to_queue,
+                                                note=note))
+        events.append(ev.InteractionStateChanged(ts_ms=now, interaction_id=live.iid,
+                                                 state=InteractionState.QUEUED.value, task_id=new_task,
+                                                 reason=reason))
+        self._mark(live.iid, {owner} if owner else set())
+        for msg, _ in msgs:  # the leaving owner still sees the lines that close their part
+            if owner:
+                self.push_to(owner, msg)
+        await self._work.replace_leg(old_task, spec, reason=reason, extra_events=events)
+        for msg, _ in msgs:
+            self.fan_out(live, msg)
+
+    async def participant_left(self, live: Live, username: str, *, by: str = "") -> bool:
+        """A consulted/conferenced agent leaves (a line for the others; private for a consult)."""
+        p = live.remove(username)
+        if p is None:
+            return False
+        msg, msg_ev = self.system_message(live, f"{self.display_name(username)} left",
+                                          private=p.role == ParticipantRole.CONSULT)
+        await self._journal([ev.ParticipantChanged(ts_ms=self.now(), interaction_id=live.iid, username=username,
+                                                   role=p.role.value, joined=False, by=by), msg_ev])
+        self._mark(live.iid, {username})
+        self.after_durable()
+        self.fan_out(live, msg)
+        return True
+
+    @staticmethod
+    def invite_role(mode: ParticipantRole) -> str:
+        """The participants role of a pending invite: "invited:consult" / "invited:conference"."""
+        return f"{INVITED}{mode.value}"
+
+    def invite_event(self, live: Live, username: str, invite: InteractionInvite, *, joined: bool,
+                     now: int | None = None, by: str = "") -> ev.ParticipantChanged:
+        return ev.ParticipantChanged(ts_ms=self.now() if now is None else now, interaction_id=live.iid,
+                                     username=username, role=self.invite_role(invite.mode), joined=joined,
+                                     by=by or (invite.from_agent if joined else ""))
+
+    async def add_invite(self, live: Live, username: str, invite: InteractionInvite) -> None:
+        """Journal a pending invite (it survives a restart) and push it to the invited agent."""
+        old = live.invites.get(username)
+        events: list[ev.Event] = []
+        if old is not None and old.mode != invite.mode:
+            events.append(self.invite_event(live, username, old, joined=False))
+        if old is None or old.mode != invite.mode:
+            events.append(self.invite_event(live, username, invite, joined=True))
+        live.invites[username] = invite
+        if events:
+            await self._journal(events)
+        self.push_to(username, invite)
+
+    async def end_invite(self, live: Live, username: str, *, by: str = "") -> InteractionInvite | None:
+        """A pending invite ends unanswered or declined: journaled as left."""
+        invite = live.invites.pop(username, None)
+        if invite is not None:
+            await self._journal([self.invite_event(live, username, invite, joined=False, by=by)])
+        return invite
+
+    async def agent_logged_out(self, username: str, by: str = "") -> int:
+        """The agent logged out (themselves, a supervisor, a disabled account); not a silent desktop.
+
+        Each connected chat they own is re-queued on its queue as a new leg (the customer is told),
+        their consult/conference participations and pending invites end. Wrap-ups were ended by
+        routing itself (AcwEnded by "logout"). Returns how many chats were re-queued.
+        """
+        moved = 0
+        engine = self._work.engine
+        for live in list(self._live.values()):
+            try:
+                if username in live.invites:
+                    await self.end_invite(live, username, by=by or username)
+                p = live.participant(username)
+                if p is None:
+                    continue
+                if p.role != ParticipantRole.OWNER:
+                    await self.participant_left(live, username, by=by or username)
+                elif (live.info.state == InteractionState.CONNECTED
+                      and engine.task_state(live.info.task_id) == "active"):
+                    await self.new_leg(live, queue=live.info.queue, to_queue=live.info.queue, text=AGENT_LEFT_TEXT,
+                                       by=by or username, from_agent=username, reason="agent_logged_out")
+                    moved += 1
+            except SwitchboardError:  # one interaction's failure must not keep the others with a ghost
+                log.exception("interaction %s: cannot release %s after logout", live.iid, username)
+        if moved:
+            log.info("%s logged out: %d chats re-queued", username, moved)
+        return moved
+
     # --- lifecycle driven by routing (WorkService listener) -----------------------------------
 
     def journal_extra(self, event: rev.RoutingEvent, decisions: Sequence[dec.Decision]) -> list[ev.Event]:
@@ -579,6 +705,9 @@ class InteractionService:
             out.append(ev.ParticipantChanged(ts_ms=now, interaction_id=live.iid, username=p.username,
                                              role=p.role.value, joined=False))
             gone.add(p.username)
+        for username, invite in live.invites.items():  # unanswered invites expire with it
+            out.append(self.invite_event(live, username, invite, joined=False, now=now))
+        live.invites.clear()
         agent = live.owner()
         live.info.participants = []
         out.append(self._set_state(live, InteractionState.CLOSED, now, agent=agent, reason=reason))
@@ -619,6 +748,13 @@ class InteractionService:
             live = self._live.get(msg.interaction_id)
             if live is not None:
                 live.remember(msg)
+        for inv in state.invites:
+            live = self._live.get(inv.interaction_id)
+            if live is not None and live.participant(inv.username) is None:
+                mode = ParticipantRole(inv.role.removeprefix(INVITED))
+                live.invites[inv.username] = InteractionInvite(
+                    interaction_id=inv.interaction_id, from_agent=inv.by, from_name=self.display_name(inv.by),
+                    mode=mode, info=self._copy(live))
         for mark in state.marks:
             live = self._live.get(mark.interaction_id)
             if live is not None:
@@ -725,9 +861,14 @@ class InteractionService:
         except StoreError as e:
             raise SwitchboardError(ErrorCode.UNAVAILABLE, f"the edge cannot save changes: {e}") from e
 
-    @staticmethod
-    def _copy(live: Live) -> InteractionInfo:
+    def _copy(self, live: Live) -> InteractionInfo:
+        live.info.sl_target_s = self.sl_target(live.info.queue)  # current after a transfer or an overflow
         return msgspec.structs.replace(live.info, participants=list(live.info.participants))
+
+    def sl_target(self, queue: str) -> float:
+        """The queue's service-level target in seconds (0: unknown queue)."""
+        qc = self._work.queue_config(queue)
+        return float(qc.sl_target_s) if qc is not None else 0.0
 
     def push_to(self, username: str, body: Message) -> None:
         session = self._dir.session_of(username)
