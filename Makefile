@@ -14,7 +14,9 @@ DEBS_AUDIO := libportaudio2
 DEBS_FONTS := fonts-wqy-microhei fonts-noto-color-emoji
 # The web widget's tests drive a real headless browser.
 DEBS_BROWSER := chromium chromium-driver
-DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS) $(DEBS_BROWSER)
+# The email channel's tests run a real IMAP server (started by the tests, never as a system service).
+DEBS_MAIL := dovecot-imapd
+DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS) $(DEBS_BROWSER) $(DEBS_MAIL)
 
 TS := $(wildcard resources/i18n/*.ts)
 QM := $(TS:.ts=.qm)

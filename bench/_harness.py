@@ -58,6 +58,7 @@ def edge_site(
                    SWITCHBOARD__BUS__PUB_ENDPOINT="tcp://127.0.0.1:0",
                    SWITCHBOARD__EDGE__LOG_LEVEL="WARNING")
         env.setdefault("SWITCHBOARD__WEBCHAT__PORT", "0")
+        env.setdefault("SWITCHBOARD__CHANNELS__WEBHOOK_PORT", "0")
         env.update(extra_env or {})
         proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "edge"], env=env,
                                 stdout=subprocess.PIPE, text=True)

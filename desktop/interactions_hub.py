@@ -32,6 +32,7 @@ class InteractionsHub(QObject):
         typing_changed(TypingChanged): someone started or stopped typing.
         invite_received(InteractionInvite): another agent asks this one to consult/conference.
         customer_changed(CustomerChanged): a customer of an open interaction was edited/merged/split.
+        delivery_changed(DeliveryChanged): an agent message on a cloud channel was sent/delivered/failed.
     """
 
     chat_message_received = Signal(object)
@@ -39,6 +40,7 @@ class InteractionsHub(QObject):
     typing_changed = Signal(object)
     invite_received = Signal(object)
     customer_changed = Signal(object)
+    delivery_changed = Signal(object)
 
     def __init__(self, session: EdgeSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +62,8 @@ class InteractionsHub(QObject):
             self.invite_received.emit(body)
         elif isinstance(body, ci.CustomerChanged):
             self.customer_changed.emit(body)
+        elif isinstance(body, ci.DeliveryChanged):
+            self.delivery_changed.emit(body)
         else:
             log.debug("push of type %s is not handled", type(body).__name__)
 

@@ -62,6 +62,23 @@ class WebchatSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     heartbeat_s: float = 5.0
 
 
+class ChannelsSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Cloud channels. Each account is a table checked by its adapter (errors name the key)."""
+
+    webhook_host: str = "127.0.0.1"  # where platform pushes arrive when the edge serves them itself
+    webhook_port: int = 8481  # 0: any free port (tests); put a TLS reverse proxy in front
+    public_base_url: str = ""  # the address platforms call (the proxy's or the relay's), for docs/checks
+    relay: str = ""  # tcp://host:port of a cloud relay the edge connects OUT to ("": no relay)
+    relay_server_key: str = ""  # the relay's CURVE public key (z85)
+    outbox_max_attempts: int = 8  # sends of one message before it is failed
+    outbox_max_backoff_s: float = 300.0
+    wechat: list[dict[str, Any]] = msgspec.field(default_factory=list)  # [[channels.wechat]] per account
+    wecom: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    weibo: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    email: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    sms: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+
 class EdgeConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     edge: EdgeSection = msgspec.field(default_factory=EdgeSection)
     bus: BusConfig = msgspec.field(default_factory=BusConfig)
@@ -69,6 +86,7 @@ class EdgeConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     store: StoreSection = msgspec.field(default_factory=StoreSection)
     interactions: InteractionsSection = msgspec.field(default_factory=InteractionsSection)
     webchat: WebchatSection = msgspec.field(default_factory=WebchatSection)
+    channels: ChannelsSection = msgspec.field(default_factory=ChannelsSection)
 
     @property
     def data_path(self) -> Path:

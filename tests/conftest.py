@@ -10,10 +10,13 @@ import pytest
 @pytest.fixture(autouse=True, scope="session")
 def _webchat_on_a_free_port() -> Iterator[None]:
     # The web chat's default port (8480) is for people; two edges in tests must never collide on it.
-    old = os.environ.get("SWITCHBOARD__WEBCHAT__PORT")
-    os.environ["SWITCHBOARD__WEBCHAT__PORT"] = "0"
+    # (Same for the cloud channels' webhook port, 8481.)
+    keys = ("SWITCHBOARD__WEBCHAT__PORT", "SWITCHBOARD__CHANNELS__WEBHOOK_PORT")
+    old = {k: os.environ.get(k) for k in keys}
+    os.environ.update(dict.fromkeys(keys, "0"))
     yield
-    if old is None:
-        os.environ.pop("SWITCHBOARD__WEBCHAT__PORT", None)
-    else:
-        os.environ["SWITCHBOARD__WEBCHAT__PORT"] = old
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

@@ -208,6 +208,17 @@ class MessageAdded(Event, tag="message_added"):
     attachments: list[dict[str, Any]] = []  # contract.interactions.Attachment as builtins
 
 
+class DeliveryChanged(Event, tag="delivery_changed"):
+    """An agent message's delivery on a cloud channel: queued -> sent -> delivered/read, or failed."""
+
+    interaction_id: str
+    seq: int
+    state: str
+    error: str = ""
+    provider_id: str = ""  # the platform's id for the sent message (receipts refer to it)
+    attempts: int = 0
+
+
 class ReadMarked(Event, tag="read_marked"):
     interaction_id: str
     reader: str  # customer | agent
@@ -295,6 +306,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     AttachmentStored,
     CannedSaved,
     CannedDeleted,
+    DeliveryChanged,
 )
 
 

@@ -15,7 +15,8 @@ from edge_server.contract.messages import AgentStatus, Message, QueueStatus
 class Channel(enum.StrEnum):
     VOICE = "voice"
     WEBCHAT = "chat"  # the web widget; "chat" is also the routing channel name queues use
-    WECHAT = "wechat"
+    WECHAT = "wechat"  # WeChat Official Account (公众号)
+    WECOM = "wecom"  # WeCom customer service (微信客服)
     WEIBO = "weibo"
     EMAIL = "email"
     SMS = "sms"
@@ -86,6 +87,18 @@ class ChatMessage(Message):
     private: bool = False  # internal note: agents only, never sent to the customer
     client_msg_id: str = ""  # the sender's idempotency key, echoed so an optimistic bubble is replaced
     attachments: list[Attachment] = []
+    # Agent messages on cloud channels: queued | sent | delivered | read | failed ("" = not applicable).
+    delivery: str = ""
+    delivery_error: str = ""  # the platform's reason, in words an agent understands
+
+
+class DeliveryChanged(Message):
+    """Push: the delivery state of an agent's message on a cloud channel changed."""
+
+    interaction_id: str
+    seq: int
+    delivery: str  # queued | sent | delivered | read | failed
+    error: str = ""
 
 
 class Participant(Message):
@@ -114,6 +127,11 @@ class InteractionInfo(Message):
     customer_online: bool = True  # the visitor's page/app is connected (chat)
     task_id: str = ""  # the routing task of the current leg
     sl_target_s: float = 0.0  # the queue's service-level target (the desktop's SLA timer); 0: unknown
+    # The channel's rules for the agent's composer (0 / "" / []: no limit).
+    max_chars: int = 0
+    reply_until_ms: int = 0  # after this the platform refuses replies (WeChat 48 h window...)
+    replies_left: int = -1  # messages the platform still accepts in the window (-1: unlimited)
+    media_types: list[str] = []  # content types the channel can send ([] = the edge's default list)
 
 
 class CustomerCard(Message):
@@ -460,6 +478,7 @@ def _register() -> None:
         ("canned_list", CannedList),
         ("canned_response", CannedResponse),
         ("customer_changed", CustomerChanged),
+        ("delivery_changed", DeliveryChanged),
     ):
         register_body(name, cls)
     from edge_server.contract.messages import Ok

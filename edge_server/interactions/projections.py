@@ -198,7 +198,9 @@ def _messages_added(cur: Cursor, events: Sequence[ev.MessageAdded]) -> None:
         if not c[1] and e.author_kind == "customer" and e.text:
             c[1] = e.text[:SUMMARY_CHARS]
     cur.execute(
-        f"""INSERT INTO messages SELECT r.interaction_id, r.seq, r.message_id, r.ts_ms, r.author_kind, r.author,
+        f"""INSERT INTO messages (interaction_id, seq, message_id, ts_ms, author_kind, author, author_name, body,
+                                  body_indexed, private, client_msg_id, attachments)
+            SELECT r.interaction_id, r.seq, r.message_id, r.ts_ms, r.author_kind, r.author,
                    r.author_name, r.body, r.body_indexed, r.private, r.client_msg_id, r.attachments
             FROM {_MESSAGE} ON CONFLICT (interaction_id, seq) DO NOTHING""",
         [json_rows(rows)],
@@ -271,3 +273,13 @@ def _canned_saved(cur: Cursor, e: ev.CannedSaved) -> None:
 def _canned_deleted(cur: Cursor, e: ev.CannedDeleted) -> None:
     cur.execute("UPDATE canned_responses SET deleted = true, updated_ms = ? WHERE canned_id = ?",
                 [e.ts_ms, e.canned_id])
+
+
+@projection("delivery_changed", subject="interaction_id")
+def _delivery_changed(cur: Cursor, e: ev.DeliveryChanged) -> None:
+    cur.execute(
+        """UPDATE messages SET delivery = ?, delivery_error = ?,
+               provider_id = CASE WHEN ? <> '' THEN ? ELSE provider_id END, attempts = greatest(attempts, ?)
+           WHERE interaction_id = ? AND seq = ?""",
+        [e.state, e.error, e.provider_id, e.provider_id, e.attempts, e.interaction_id, e.seq],
+    )

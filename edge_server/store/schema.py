@@ -221,3 +221,12 @@ V2: list[str] = [
         deleted BOOLEAN NOT NULL DEFAULT false
     )""",
 ]
+
+# V3: delivery of agent messages on cloud channels (the outbox's state lives on the message).
+# DuckDB cannot add a column with a NOT NULL constraint; readers COALESCE instead.
+V3: list[str] = [
+    "ALTER TABLE messages ADD COLUMN delivery VARCHAR DEFAULT ''",
+    "ALTER TABLE messages ADD COLUMN delivery_error VARCHAR DEFAULT ''",
+    "ALTER TABLE messages ADD COLUMN provider_id VARCHAR DEFAULT ''",
+    "ALTER TABLE messages ADD COLUMN attempts INTEGER DEFAULT 0",
+]
