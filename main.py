@@ -7,6 +7,7 @@
   python main.py keys      CURVE keys for the edge and its desktops
   python main.py admin     site import and user administration
   python main.py doctor    check an edge installation and say what to fix
+  python main.py relay     the cloud relay: platform pushes in, handed to the edge over CURVE
 """
 from __future__ import annotations
 
@@ -155,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_parser(sub)
     admin.add_parser(sub)
     doctor.add_parser(sub)
+    from edge_server.relay import cli as relay_cli
+
+    relay_cli.add_parser(sub)
     return parser
 
 

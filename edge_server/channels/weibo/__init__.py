@@ -1,0 +1,1 @@
+"""Weibo private messages through the fans-service platform's developer mode (channels.md §3)."""
