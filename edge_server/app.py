@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from edge_server.agents.directory import Directory
@@ -16,6 +16,8 @@ from edge_server.agents.service import AgentService
 from edge_server.bus import keys as bus_keys
 from edge_server.bus.keys import ServerKeys
 from edge_server.bus.server import BusServer
+from edge_server.channels.hub import ChannelHub
+from edge_server.channels.registry import CHANNELS, ChannelConfigError, Factory
 from edge_server.channels.webchat import WebchatServer
 from edge_server.config import EdgeConfig
 from edge_server.interactions.customers import CustomerService
@@ -35,8 +37,9 @@ READY_MARKER = "switchboard-edge ready"
 class EdgeApp:
     """Holds the running services; use as ``async with EdgeApp(cfg) as app``."""
 
-    def __init__(self, cfg: EdgeConfig) -> None:
+    def __init__(self, cfg: EdgeConfig, *, channel_factories: Mapping[str, Factory] | None = None) -> None:
         self.cfg = cfg
+        self._channel_factories = channel_factories  # tests: adapters without importing by name
         self.paths = SitePaths(cfg.data_path)
         self.store: Store | None = None
         self.directory: Directory | None = None
@@ -46,6 +49,7 @@ class EdgeApp:
         self.interactions: InteractionService | None = None
         self.bus: BusServer | None = None
         self.webchat: WebchatServer | None = None
+        self.channels: ChannelHub | None = None
         self._stack = contextlib.AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -121,6 +125,14 @@ class EdgeApp:
             self.webchat = await self._stack.enter_async_context(WebchatServer(
                 cfg.webchat, self.interactions, data_dir=self.paths.root, site_name=cfg.edge.site_name,
                 limits=cfg.interactions, queue=cfg.webchat.queue or self._first_chat_queue()))
+        if any(getattr(cfg.channels, ch) for ch in CHANNELS):
+            log.info("cloud channels")
+            try:
+                self.channels = await self._stack.enter_async_context(ChannelHub(
+                    self.interactions, self.store, cfg.channels, self.paths.root, factories=self._channel_factories,
+                    relay_keys=keys))
+            except ChannelConfigError as e:
+                raise SystemExit(f"configuration: {e}") from e
         # Long-lived configuration and recovered state: keep them out of every future GC pass.
         gc.freeze()
         self._tasks.append(asyncio.create_task(self._expire_unresumed(), name="expire-unresumed"))
@@ -167,6 +179,8 @@ async def serve(cfg: EdgeConfig, *, on_ready: Callable[[EdgeApp], None] | None =
     async with EdgeApp(cfg) as app:
         assert app.bus is not None
         web = f" webchat={app.webchat.base_url}" if app.webchat is not None else ""
+        if app.channels is not None and app.channels.webhooks is not None:
+            web += f" webhooks={app.channels.webhooks.base_url}"
         print(f"{READY_MARKER} router={app.bus.router_address} pub={app.bus.pub_address}{web} pid={os.getpid()}",
               flush=True)
         if on_ready:

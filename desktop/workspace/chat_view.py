@@ -38,7 +38,7 @@ from desktop.workspace.transcript_view import TranscriptView
 from desktop.workspace.typing_notifier import TypingNotifier
 from desktop.workspace.work_model import TaskPhase, WorkItem, phase_name, queue_label
 from desktop.workspace.wrapup_panel import WrapUpPanel
-from edge_server.contract.interactions import Attachment, CannedResponse, ParticipantRole
+from edge_server.contract.interactions import Attachment, CannedResponse, DeliveryChanged, ParticipantRole
 
 log = logging.getLogger("sb.ui")
 
@@ -52,15 +52,17 @@ def default_downloads_dir() -> Path:
 class ChatView(QWidget):
     """Signals (the TaskView ones, so the work list treats both alike, plus the chat's own):
         complete_requested(str task_id): End chat.
-        dismiss_requested(str task_id), wrapup_submitted(str, str, str): as TaskView.
+        dismiss_requested(str task_id), wrapup_submitted(str, str, str, bool): as TaskView.
         leave_requested(str task_id): a consulted/conferenced agent leaves.
+        transferred(str task_id): the edge took this agent's transfer; the chat is no longer theirs.
         notice_posted(str): a line for the status bar.
     """
 
     complete_requested = Signal(str)
     dismiss_requested = Signal(str)
-    wrapup_submitted = Signal(str, str, str)
+    wrapup_submitted = Signal(str, str, str, bool)
     leave_requested = Signal(str)
+    transferred = Signal(str)
     notice_posted = Signal(str)
 
     #: Where downloads go and how they are opened; tests replace both.
@@ -200,6 +202,7 @@ class ChatView(QWidget):
         conversation.info_changed.connect(self._on_info_changed)
         conversation.typing_changed.connect(self._on_customer_typing_changed)
         conversation.transcript.rowsInserted.connect(self._on_rows_inserted)
+        self._hub.delivery_changed.connect(self._on_delivery_changed)
         self.show_item(item)
 
     # --- public (the TaskView interface) ------------------------------------------------------------
@@ -226,7 +229,8 @@ class ChatView(QWidget):
                 self.wrapup_panel = WrapUpPanel(
                     item.wrapup, self._reasons, now_ms=self._now_ms, tick_ms=self._tick_ms, parent=self
                 )
-                self.wrapup_panel.submitted.connect(self.wrapup_submitted)
+                # The 4-argument signal: the follow-up flag must reach the edge too.
+                self.wrapup_panel.wrapup_submitted.connect(self.wrapup_submitted)
                 self._layout.insertWidget(self._wrapup_slot, self.wrapup_panel)
             else:
                 self.wrapup_panel.update_wrapup(item.wrapup)
@@ -312,9 +316,19 @@ class ChatView(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._show()
             self.conversation.transcript.retranslate()
-        elif event.type() == QEvent.Type.ActivationChange:
-            self.mark_read_if_seen()
         super().changeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # The agent comes back to the window: what this view shows is read now. Children get
+        # WindowActivate (ActivationChange reaches only the top-level window).
+        if event.type() == QEvent.Type.WindowActivate:
+            self.mark_read_if_seen()
+        return super().event(event)
+
+    def _on_delivery_changed(self, change: DeliveryChanged) -> None:
+        # Cloud channels: sent / delivered / read / failed under the agent's message.
+        if change.interaction_id == self.interaction_id:
+            self.conversation.transcript.set_delivery(change.seq, change.delivery, change.error)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.tick()
@@ -407,10 +421,11 @@ class ChatView(QWidget):
         if picked is None:
             return
         if dialog.mode == PickMode.TRANSFER:
-            spawn(self._transfer(picked.kind, picked.target, picked.note), name=f"transfer-{self.interaction_id}")
+            spawn(self._transfer(picked.kind, picked.target, picked.note, picked.label),
+                  name=f"transfer-{self.interaction_id}")
         else:
             role = ParticipantRole.CONSULT if dialog.mode == PickMode.CONSULT else ParticipantRole.CONFERENCE
-            spawn(self._invite(picked.target, role, picked.note), name=f"invite-{self.interaction_id}")
+            spawn(self._invite(picked.target, role, picked.note, picked.label), name=f"invite-{self.interaction_id}")
 
     def _on_end_clicked(self) -> None:
         if not self._busy and self._item.phase == TaskPhase.ACTIVE:
@@ -466,18 +481,21 @@ class ChatView(QWidget):
         self.open_url(QUrl.fromLocalFile(str(dest)))
         return dest
 
-    async def _transfer(self, kind: str, target: str, note: str) -> None:
+    async def _transfer(self, kind: str, target: str, note: str, label: str = "") -> None:
         self.set_busy(True)
         ok = await self._hub.transfer(
             self.interaction_id, to_agent=target if kind == "agent" else "",
             to_queue=target if kind == "queue" else "", note=note)
         self.set_busy(False)
         if ok:
-            self.notice_posted.emit(self.tr("Transferred to {target}.").format(target=target))
+            # The name the agent picked, not the user id ("李伟", not "li.wei").
+            self.notice_posted.emit(self.tr("Transferred to {target}.").format(target=label or target))
+            # Last: the receiver drops this view (nothing may touch it after the emit).
+            self.transferred.emit(self._item.task_id)
 
-    async def _invite(self, agent: str, role: ParticipantRole, note: str) -> None:
+    async def _invite(self, agent: str, role: ParticipantRole, note: str, label: str = "") -> None:
         if await self._hub.invite(self.interaction_id, agent, role, note):
-            self.notice_posted.emit(self.tr("Invitation sent to {agent}.").format(agent=agent))
+            self.notice_posted.emit(self.tr("Invitation sent to {agent}.").format(agent=label or agent))
 
     # --- internals ----------------------------------------------------------------------------------
 

@@ -183,10 +183,25 @@ class TranscriptDelegate(QStyledItemDelegate):
         elif m.author_kind == AuthorKind.AGENT:
             if entry.state == SendState.SENDING:
                 parts.append(QCoreApplication.translate("Chat", "Sending…"))
+            elif entry.state == SendState.CONFIRMED and m.delivery:
+                parts.append(self._delivery_text(m.delivery, m.delivery_error))
             elif entry.state == SendState.CONFIRMED:
                 # ✓ the edge has it, ✓✓ the customer has seen it.
                 parts.append("✓✓" if self._model.is_read_by_customer(entry) else "✓")
         return " · ".join(p for p in parts if p)
+
+    @staticmethod
+    def _delivery_text(delivery: str, error: str) -> str:
+        """Cloud channels: what the platform did with the message (ChatMessage.delivery)."""
+        if delivery == "queued":
+            return "🕓 " + QCoreApplication.translate("Chat", "Sending")
+        if delivery == "sent":
+            return "✓ " + QCoreApplication.translate("Chat", "Sent")
+        if delivery == "delivered":
+            return "✓✓ " + QCoreApplication.translate("Chat", "Delivered")
+        if delivery == "read":
+            return "✓✓ " + QCoreApplication.translate("Chat", "Read")
+        return QCoreApplication.translate("Chat", "Not delivered: {reason}").format(reason=error or "?")
 
     def _status_text(self, entry: Entry) -> str:
         return QCoreApplication.translate("Chat", "Not sent – click to retry")
@@ -234,7 +249,7 @@ class TranscriptDelegate(QStyledItemDelegate):
         painter.setBrush(bg)
         painter.drawRoundedRect(lay.bubble.adjusted(0, 0, -1, -1), 8, 8)
         painter.setFont(small)
-        painter.setPen(NOTE_TEXT if m.private else MUTED)
+        painter.setPen(NOTE_TEXT if m.private else FAILED if m.delivery == "failed" else MUTED)
         painter.drawText(lay.header, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          sfm.elidedText(self._header_text(entry), Qt.TextElideMode.ElideRight,
                                                         lay.header.width()))

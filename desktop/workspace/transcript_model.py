@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPixmap
 
@@ -64,6 +65,22 @@ class TranscriptModel(QAbstractListModel):
 
     def last_seq(self) -> int:
         return self._seqs[-1] if self._seqs else 0
+
+    def complete_seq(self) -> int:
+        """The highest seq with every seq from 1 up to it present (what a catch-up asks after).
+
+        Pushes can arrive before the history they follow (an agent becomes a participant,
+        then its first page is fetched): asking after ``last_seq`` would skip the gap.
+        """
+        # Seqs are unique and start at 1, so seqs[i] == i + 1 holds for a prefix only.
+        lo, hi = 0, len(self._seqs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._seqs[mid] == mid + 1:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     def has_seq(self, seq: int) -> bool:
         i = bisect.bisect_left(self._seqs, seq)
@@ -130,6 +147,17 @@ class TranscriptModel(QAbstractListModel):
         if uploading is not None:
             entry.uploading = list(uploading)
         self._touch(entry)
+
+    def set_delivery(self, seq: int, delivery: str, error: str = "") -> bool:
+        """A cloud-channel message's delivery changed (the edge keeps it forward-only)."""
+        i = bisect.bisect_left(self._seqs, seq)
+        if i >= len(self._seqs) or self._seqs[i] != seq:
+            return False  # not loaded yet: its page brings the current state
+        entry = self._rows[i]
+        if (entry.msg.delivery, entry.msg.delivery_error) != (delivery, error):
+            entry.msg = msgspec.structs.replace(entry.msg, delivery=delivery, delivery_error=error)
+            self._touch(entry)
+        return True
 
     def set_customer_read_seq(self, seq: int) -> None:
         """Receipts: only the rows whose tick changes are redrawn."""

@@ -79,7 +79,8 @@ _ROW_SQL = """SELECT i.interaction_id, i.customer_id, coalesce(c.name, ''), i.ch
               FROM interactions i LEFT JOIN customers c ON c.customer_id = i.customer_id"""
 
 _MSG_SQL = """SELECT interaction_id, seq, message_id, ts_ms, author_kind, author, author_name, body, private,
-                     client_msg_id, attachments FROM messages"""
+                     client_msg_id, attachments, coalesce(delivery, ''), coalesce(delivery_error, '')
+              FROM messages"""
 
 
 def _row(r: tuple[Any, ...]) -> InteractionRow:
@@ -94,7 +95,8 @@ def _message(r: tuple[Any, ...]) -> ChatMessage:
     return ChatMessage(
         interaction_id=r[0], seq=r[1], message_id=r[2], ts_ms=r[3], author_kind=r[4], author=r[5],
         author_name=r[6], text=r[7], private=bool(r[8]), client_msg_id=r[9],
-        attachments=msgspec.json.decode(r[10] or "[]", type=list[Attachment]),
+        attachments=msgspec.json.decode(r[10] or "[]", type=list[Attachment]), delivery=r[11],
+        delivery_error=r[12],
     )
 
 

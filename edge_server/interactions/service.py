@@ -32,6 +32,7 @@ from edge_server.contract.interactions import (
     Channel,
     ChatMessage,
     CustomerCard,
+    DeliveryChanged,
     Identity,
     InteractionInfo,
     InteractionInvite,
@@ -109,6 +110,10 @@ class InteractionService:
         self._dirty: dict[str, set[str]] = {}  # interaction id -> agents to tell besides participants
         self._closed: OrderedDict[str, bool] = OrderedDict()  # recently closed id -> rated
         self._attachments: dict[str, tuple[str, Attachment]] = {}  # attachment id -> (interaction, attachment)
+        # (interaction, seq) of messages whose append is not durable yet. Readers (a visitor's resume, an
+        # agent's get_interaction) must not see them: after a crash their seq goes to another message,
+        # and a client that kept the first one under that seq would never show the second.
+        self._unsaved: set[tuple[str, int]] = set()
         self.files = AttachmentFiles(data_dir / "attachments", max_bytes=config.max_attachment_bytes,
                                      types=list(config.attachment_types))
         work.add_listener(self)
@@ -338,14 +343,14 @@ class InteractionService:
         """The customer's view: no internal notes."""
         live = self._live.get(interaction_id)
         if live is not None:
-            return [mm for mm in live.messages if mm.seq > after_seq and not mm.private]
+            return [mm for mm in live.messages if mm.seq > after_seq and not mm.private and self._saved(mm)]
         return await self._store.read(reads.transcript, interaction_id, after_seq, False)
 
     async def transcript(self, interaction_id: str, after_seq: int) -> list[ChatMessage]:
         """The agents' view, private notes included (newest 500 at most)."""
         live = self._live.get(interaction_id)
         if live is not None:
-            out = [mm for mm in live.messages if mm.seq > after_seq]
+            out = [mm for mm in live.messages if mm.seq > after_seq and self._saved(mm)]
             return out[-reads.MAX_TRANSCRIPT:]
         return await self._store.read(reads.transcript, interaction_id, after_seq, True)
 
@@ -434,7 +439,14 @@ class InteractionService:
         atts = list(attachments or [])
         if author_kind != AuthorKind.SYSTEM:
             self._check_text(text, has_attachments=bool(atts))
+        tracked = author_kind == AuthorKind.AGENT and not private and self._channel_admits(live, text, atts)
         msg = self._new_message(live, author_kind, author, author_name, text, private, client_msg_id, atts)
+        if tracked:  # the outbox sends it; "queued" in the same batch, so a crash cannot lose the send
+            msg.delivery = "queued"
+            extra = [*extra, ev.DeliveryChanged(ts_ms=msg.ts_ms, interaction_id=live.iid, seq=msg.seq,
+                                                state="queued")]
+            if live.info.replies_left > 0:
+                live.info.replies_left -= 1
         fut = self._store.append([self._message_event(msg), *extra])
         if client_msg_id:
             live.in_flight[client_msg_id] = fut
@@ -445,13 +457,62 @@ class InteractionService:
         self.fan_out(live, msg)
         return msg
 
+    def _channel_admits(self, live: Live, text: str, attachments: list[Attachment]) -> bool:
+        """True when an agent's message goes out through a cloud channel's outbox (its delivery is tracked).
+
+        Refused (INVALID_ARGUMENT, the reason in words) past the channel's limits the hub put on the
+        interaction: the platform would refuse it anyway, and the agent must know now, not later.
+        """
+        sink = self._sinks.get(live.info.channel.value)
+        if not getattr(sink, "tracks_delivery", False):
+            return False
+        info = live.info
+        if info.max_chars and len(text) > info.max_chars:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT,
+                                   f"{info.channel.value} messages are at most {info.max_chars} characters",
+                                   limit=info.max_chars)
+        if info.reply_until_ms and self.now() > info.reply_until_ms:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT,
+                                   "the reply window has closed: the customer must write again first",
+                                   reply_until_ms=info.reply_until_ms)
+        if info.replies_left == 0:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT,
+                                   "no more replies are allowed until the customer writes again")
+        bad = [a.content_type for a in attachments if info.media_types and a.content_type not in info.media_types]
+        if bad:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT,
+                                   f"{info.channel.value} cannot send {', '.join(bad)}", media_types=info.media_types)
+        return True
+
+    async def set_delivery(self, interaction_id: str, seq: int, state: str, *, error: str = "",
+                           provider_id: str = "", attempts: int = 0) -> None:
+        """Journal a cloud-channel message's delivery state, then tell the interaction's agents.
+
+        The channel hub calls it and keeps states forward-only (queued -> sent -> delivered -> read).
+        """
+        await self._journal([ev.DeliveryChanged(ts_ms=self.now(), interaction_id=interaction_id, seq=seq,
+                                                state=state, error=error, provider_id=provider_id,
+                                                attempts=attempts)])
+        live = self._live.get(interaction_id)
+        if live is None:  # closed: the store has it; nobody has the chat open any more
+            return
+        msg = next((mm for mm in reversed(live.messages) if mm.seq == seq), None)
+        if msg is not None:
+            msg.delivery = state
+            msg.delivery_error = error
+        self._push_agents(live, DeliveryChanged(interaction_id=interaction_id, seq=seq, delivery=state, error=error))
+
     def _new_message(self, live: Live, author_kind: AuthorKind, author: str, author_name: str, text: str,
                      private: bool, client_msg_id: str, attachments: list[Attachment]) -> ChatMessage:
         msg = ChatMessage(interaction_id=live.iid, seq=live.info.last_seq + 1, message_id=uuid.uuid4().hex,
                           ts_ms=self.now(), author_kind=author_kind, author=author, author_name=author_name,
                           text=text, private=private, client_msg_id=client_msg_id, attachments=attachments)
         live.remember(msg)
+        self._unsaved.add((live.iid, msg.seq))  # until fan_out, which every caller runs once it is durable
         return msg
+
+    def _saved(self, msg: ChatMessage) -> bool:
+        return not self._unsaved or (msg.interaction_id, msg.seq) not in self._unsaved
 
     @staticmethod
     def _message_event(msg: ChatMessage) -> ev.MessageAdded:
@@ -467,6 +528,7 @@ class InteractionService:
         return msg, self._message_event(msg)
 
     def fan_out(self, live: Live, msg: ChatMessage) -> None:
+        self._unsaved.discard((live.iid, msg.seq))
         self._push_agents(live, msg)
         if not msg.private:
             self._deliver(live, msg)
@@ -815,8 +877,11 @@ class InteractionService:
         got = self._customers.resolve(identities, name=name, by="")
         if inspect.isawaitable(got):
             got = await got
-        customer_id = got[0]
-        if name:
+        customer_id, created = got[0], bool(got[1])
+        if name or created:
+            # A customer created just now was created with this (empty) name: no store read. Each read
+            # waits for the database to catch up with the journal; under a burst of new web chats that
+            # wait was most of the time to open one.
             return customer_id, name
         card = await self._customers.card(customer_id)
         return customer_id, card.name if card is not None else ""

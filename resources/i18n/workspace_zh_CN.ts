@@ -62,6 +62,31 @@
         <source>Not sent – click to retry</source>
         <translation>未发送 – 点击重试</translation>
     </message>
+    <message>
+        <location filename="../../desktop/workspace/transcript_delegate.py" line="197" />
+        <source>Sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workspace/transcript_delegate.py" line="197" />
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workspace/transcript_delegate.py" line="197" />
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workspace/transcript_delegate.py" line="197" />
+        <source>Read</source>
+        <translation>已读</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/workspace/transcript_delegate.py" line="197" />
+        <source>Not delivered: {reason}</source>
+        <translation>未送达：{reason}</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
