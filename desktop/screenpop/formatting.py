@@ -30,6 +30,8 @@ def identity_kind_name(kind: IdentityKind | str) -> str:
             return QCoreApplication.translate("ScreenPop", "WeChat")
         case "wechat_unionid":
             return QCoreApplication.translate("ScreenPop", "WeChat (union)")
+        case "wecom_external_userid":
+            return QCoreApplication.translate("ScreenPop", "WeChat service")
         case "weibo_uid":
             return QCoreApplication.translate("ScreenPop", "Weibo")
         case "web_visitor":
@@ -48,7 +50,7 @@ def identity_channel(kind: IdentityKind | str) -> str:
             return "voice"
         case "email":
             return "email"
-        case "wechat_openid" | "wechat_unionid":
+        case "wechat_openid" | "wechat_unionid" | "wecom_external_userid":
             return "wechat"
         case "weibo_uid":
             return "weibo"

@@ -72,6 +72,7 @@ _TO_KINDS: dict[str, tuple[str, ...]] = {
     "weibo": (IdentityKind.WEIBO_UID,),
     "email": (IdentityKind.EMAIL,),
     "sms": (IdentityKind.PHONE,),
+    "wecom": (IdentityKind.WECOM_EXTERNAL_USERID,),
 }
 
 
@@ -309,12 +310,21 @@ class ChannelHub:
             if self._older_in_store and await self._store.read(hub_reads.inbound_stored, key):
                 self.duplicates += 1
             else:
-                await self._receive(msg, key)
+                await self._receive(await self._enrich(msg), key)
                 self.received += 1
             self._remember(key)
         finally:
             del self._inflight[key]
             done.set()
+
+    async def _enrich(self, msg: InboundMessage) -> InboundMessage:
+        """Let the adapter fetch what the pure webhook handler could not (WeChat media, reply window).
+
+        Adapters never lose a message here: media trouble becomes a note in the text.
+        """
+        acc = self.accounts.get((msg.channel, msg.account))
+        enrich = getattr(acc.adapter, "enrich", None) if acc is not None else None
+        return await enrich(msg) if enrich is not None else msg
 
     async def delivery(self, update: DeliveryUpdate) -> None:
         pk = (update.channel, update.provider_id)

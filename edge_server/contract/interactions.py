@@ -28,6 +28,7 @@ class IdentityKind(enum.StrEnum):
     EMAIL = "email"  # lower-cased
     WECHAT_OPENID = "wechat_openid"
     WECHAT_UNIONID = "wechat_unionid"
+    WECOM_EXTERNAL_USERID = "wecom_external_userid"  # a WeChat user as WeCom customer service sees them
     WEIBO_UID = "weibo_uid"
     WEB_VISITOR = "web_visitor"  # the widget's visitor id
     WEB_USER = "web_user"  # a site's own user id, HMAC-verified by the widget

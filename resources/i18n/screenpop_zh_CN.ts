@@ -445,6 +445,11 @@
     </message>
     <message>
       <location filename="../../desktop/screenpop/formatting.py" line="34" />
+      <source>WeChat service</source>
+      <translation>微信客服</translation>
+    </message>
+    <message>
+      <location filename="../../desktop/screenpop/formatting.py" line="34" />
       <source>Weibo</source>
       <translation>微博</translation>
     </message>

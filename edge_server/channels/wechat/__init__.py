@@ -1,0 +1,1 @@
+"""WeChat Official Account (公众号): push webhook, safe-mode crypto, customer-service API, fake platform."""
