@@ -74,7 +74,7 @@ class OutboundMessage(msgspec.Struct, kw_only=True, omit_defaults=True):
     text: str = ""
     attachments: list[tuple[Attachment, str]] = []  # (attachment, path of the file on the edge)
     subject: str = ""
-    thread: dict[str, str] = {}  # email: In-Reply-To / References of the conversation
+    thread: dict[str, str] = {}  # email: the customer's last mail's Message-ID, References, In-Reply-To, Subject
     attempt: int = 1
 
 

@@ -433,10 +433,14 @@ class ChannelHub:
         return names[0] if names else ""
 
     async def _keep_thread(self, iid: str, msg: InboundMessage) -> None:
-        """Email: the headers a reply needs (In-Reply-To / References), kept until the interaction closes."""
-        refs = " ".join(x for x in (msg.meta.get("References", ""), msg.meta["Message-ID"]) if x).split()
-        thread = {"In-Reply-To": msg.meta["Message-ID"], "References": " ".join(dict.fromkeys(refs[-20:]))}
-        await self.set_cursor(f"thread:{iid}", json.dumps(thread))
+        """Email: the customer's last mail (its Message-ID, References, In-Reply-To and Subject), kept until
+        the interaction closes; the adapter answers that mail (email/compose.py derives In-Reply-To and
+        References from it). Passing ready-made reply headers under the parent's names made the adapter
+        read them as the parent's own and send replies without In-Reply-To (found by the e2e test)."""
+        thread = {k: msg.meta[k] for k in ("Message-ID", "References", "In-Reply-To") if msg.meta.get(k)}
+        if msg.subject:
+            thread["Subject"] = msg.subject
+        await self.set_cursor(f"thread:{iid}", json.dumps(thread, ensure_ascii=False))
 
     def _thread_of(self, iid: str) -> dict[str, str]:
         raw = self.cursor(f"thread:{iid}")
