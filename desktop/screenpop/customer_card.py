@@ -140,7 +140,13 @@ class CustomerCardView(QFrame):
         return [self._tags.itemAt(i).widget().text() for i in range(self._tags.count())]
 
     def identity_texts(self) -> list[str]:
-        return [w.text() for w in self._ids_box.findChildren(QLabel, "identity_value")]
+        # From the grid, not findChildren: a refill's old labels live on until deleteLater runs.
+        out = []
+        for row in range(self._ids.rowCount()):
+            item = self._ids.itemAtPosition(row, 2)
+            if item is not None and isinstance(item.widget(), QLabel):
+                out.append(item.widget().text())
+        return out
 
     # --- Qt overrides ---------------------------------------------------------------------
 
@@ -195,6 +201,9 @@ class CustomerCardView(QFrame):
             chip = plain_label(self._tags_box, "tag_chip")
             chip.setText(tag)
             self._tags.addWidget(chip)
+            # A child made under an already visible parent stays hidden until shown (a refill
+            # on a card on screen: the language changed, notes saved, the customer edited).
+            chip.show()
         self._tags_box.setVisible(bool(tags))
 
     def _fill_identities(self, card: CustomerCard) -> None:
@@ -208,9 +217,9 @@ class CustomerCardView(QFrame):
             value.setText(identity_text(ident))
             value.setToolTip(ident.value if value.text() != ident.value else "")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self._ids.addWidget(icon, row, 0)
-            self._ids.addWidget(kind, row, 1)
-            self._ids.addWidget(value, row, 2)
+            for col, widget in enumerate((icon, kind, value)):
+                self._ids.addWidget(widget, row, col)
+                widget.show()  # see _fill_tags
         self._ids.setColumnStretch(2, 1)
         self._ids_box.setVisible(bool(card.identities))
 
@@ -224,6 +233,8 @@ class CustomerCardView(QFrame):
             v.setWordWrap(True)
             self._attrs.addWidget(k, row, 0, Qt.AlignmentFlag.AlignTop)
             self._attrs.addWidget(v, row, 1)
+            k.show()  # see _fill_tags
+            v.show()
         self._attrs.setColumnStretch(1, 1)
         self._attrs_caption.setVisible(bool(attributes))
         self._attrs_box.setVisible(bool(attributes))

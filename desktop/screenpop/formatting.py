@@ -5,7 +5,7 @@ import phonenumbers
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from desktop.texts import channel_name
-from edge_server.contract.interactions import Identity, IdentityKind
+from edge_server.contract.interactions import Identity, IdentityKind, TimelineEntry
 
 #: Web visitor ids are long random tokens; agents only need enough to tell two apart.
 _VISITOR_CHARS = 8
@@ -145,3 +145,12 @@ def split_tags(text: str) -> list[str]:
         if tag and tag not in seen:
             seen.append(tag)
     return seen
+
+
+def queue_text(entry: TimelineEntry) -> str:
+    """The queue's name in the UI's language (its id when the edge gave no name)."""
+    from desktop.i18n import ui_is_chinese
+
+    if ui_is_chinese() and entry.queue_name_zh:
+        return entry.queue_name_zh
+    return entry.queue_name_en or entry.queue

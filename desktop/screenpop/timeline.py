@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.icons import channel_icon
-from desktop.screenpop.formatting import channel_label, stars, when_text
+from desktop.screenpop.formatting import channel_label, queue_text, stars, when_text
 from desktop.screenpop.timeline_model import CURRENT_ROLE, ENTRY_ROLE, TimelineModel
 from edge_server.contract.interactions import TimelineEntry
 
@@ -126,7 +126,7 @@ class TimelineDelegate(QStyledItemDelegate):
         head_w = min(bfm.horizontalAdvance(head) + 6, row1.width() // 2)
         painter.drawText(QRect(row1.left(), row1.top(), head_w, line), left_center,
                          bfm.elidedText(head, Qt.TextElideMode.ElideRight, head_w))
-        rest = " · ".join(p for p in (channel_label(str(entry.channel)), entry.queue) if p)
+        rest = " · ".join(p for p in (channel_label(str(entry.channel)), queue_text(entry)) if p)
         rest_w = row1.width() - head_w - right_w - _PAD
         painter.setFont(option.font)
         painter.setPen(muted)

@@ -12,7 +12,7 @@ from desktop.interactions_hub import InteractionsHub
 from desktop.screenpop.customer_card import plain_label
 from desktop.screenpop.style import PANEL_QSS
 from desktop.screenpop.failures import call_catching
-from desktop.screenpop.formatting import channel_label, full_time_text
+from desktop.screenpop.formatting import channel_label, full_time_text, queue_text
 from desktop.tasks import spawn
 from edge_server.contract.interactions import Attachment, AuthorKind, ChatMessage, Transcript
 
@@ -133,7 +133,7 @@ class TranscriptDialog(QDialog):
     def _render(self, t: Transcript) -> None:
         e = t.entry
         who = t.customer.name if t.customer is not None and t.customer.name else ""
-        parts = [channel_label(str(e.channel)), full_time_text(e.created_ms), e.queue, e.agent_name or e.agent, who]
+        parts = [channel_label(str(e.channel)), full_time_text(e.created_ms), queue_text(e), e.agent_name or e.agent, who]
         self.header_label.setText(" · ".join(p for p in parts if p))
         rows = [self._message_html(m) for m in sorted(t.messages, key=lambda m: m.seq)]
         if e.notes:

@@ -62,6 +62,8 @@ class Conversation(QObject):
         #: Edge time of the customer's oldest message no agent answered yet (0: none waiting).
         self.waiting_since_ms = 0
         self._sent_read = 0
+        #: The edge's transcript was fetched at least once (pushes alone start mid-conversation).
+        self.loaded = False
 
     # --- reading ------------------------------------------------------------------------
 
@@ -72,6 +74,11 @@ class Conversation(QObject):
     @property
     def last_seq(self) -> int:
         return self.transcript.last_seq()
+
+    @property
+    def complete_seq(self) -> int:
+        """Every message up to this seq is here: a catch-up asks for what follows."""
+        return self.transcript.complete_seq()
 
     @property
     def customer_online(self) -> bool:

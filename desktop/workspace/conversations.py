@@ -86,6 +86,7 @@ class ConversationStore(QObject):
         conv = self.ensure(detail.info.interaction_id)
         conv.apply_info(detail.info)
         conv.add_messages(list(detail.messages))
+        conv.loaded = True  # a detail always carries everything after what was asked for
         return conv
 
     def drop(self, interaction_id: str) -> None:
@@ -98,9 +99,13 @@ class ConversationStore(QObject):
             self.drop(interaction_id)
 
     async def load(self, interaction_id: str) -> Conversation | None:
-        """Fetch what is missing of one interaction (all of it the first time)."""
+        """Fetch what is missing of one interaction (all of it the first time).
+
+        Asks after the last seq with nothing missing before it, not after the newest:
+        messages pushed while the page was on its way must not hide older ones.
+        """
         conv = self.ensure(interaction_id)
-        detail = await self.hub.get_interaction(interaction_id, messages_after=conv.last_seq)
+        detail = await self.hub.get_interaction(interaction_id, messages_after=conv.complete_seq)
         if detail is None:
             return None
         return self.apply_detail(detail)
@@ -113,7 +118,7 @@ class ConversationStore(QObject):
             conv = self.ensure(info.interaction_id)
             conv.apply_info(info)
             self.interaction_listed.emit(info)
-            if info.last_seq > conv.last_seq:
+            if info.last_seq > conv.complete_seq:
                 await self.load(info.interaction_id)
         for invite in listing.invites:
             self.invite_received.emit(invite)

@@ -5,7 +5,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
 
 from desktop.reasons import reason_label
@@ -53,6 +53,11 @@ def workspace_commands(w: MainWindow) -> list[PaletteCommand]:
                     state=state_name(AgentState.NOT_READY), reason=reason_label(rc)),
                 lambda code=rc.code: w.request_state(AgentState.NOT_READY, code),
                 keywords=f"not ready busy pause {rc.code} {rc.label_en} {rc.label_zh}"))
+        if not w.reasons.of_kind(ReasonKind.NOT_READY):  # a site without reasons: plain Not Ready
+            out.append(PaletteCommand(
+                QCoreApplication.translate("Palette", "Set state: {state}").format(
+                    state=state_name(AgentState.NOT_READY)),
+                lambda: w.request_state(AgentState.NOT_READY), keywords="not ready busy pause 示忙"))
     chat = wl.current_view()
     if isinstance(chat, ChatView) and chat.composer.isVisible():
         out.append(PaletteCommand(QCoreApplication.translate("Palette", "Insert a canned response"), lambda c=chat: _open_canned(c),
@@ -65,13 +70,22 @@ def workspace_commands(w: MainWindow) -> list[PaletteCommand]:
             out.append(PaletteCommand(QCoreApplication.translate("Palette", "End this chat"), lambda c=chat: c.end_button.click(),
                                       keywords="end close finish"))
     search = customer_search_dialog_class()
-    if search is not None:
-        out.append(PaletteCommand(QCoreApplication.translate("Palette", "Search customers…"), lambda: search(w.hub, w).open(),
-                                  keywords="customer find lookup 客户"))
+    if search is not None and w.session_logged_in():  # the search asks the edge
+        out.append(PaletteCommand(QCoreApplication.translate("Palette", "Search customers…"),
+                                  lambda: _open_search(search, w), keywords="customer find lookup 客户"))
     out.append(PaletteCommand(QCoreApplication.translate("Palette", "Switch language (English / 中文)"), w.toggle_language,
                               keywords="language chinese english 语言"))
-    out.append(PaletteCommand(QCoreApplication.translate("Palette", "Log out"), w.logout_requested.emit, keywords="logout sign out exit"))
+    if w.session_logged_in():
+        out.append(PaletteCommand(QCoreApplication.translate("Palette", "Log out"), w.logout_requested.emit,
+                                  keywords="logout sign out exit 退出"))
     return out
+
+
+def _open_search(dialog_class: type[Any], w: MainWindow) -> None:
+    dialog = dialog_class(w.hub, w)
+    # Parented to the window: without this every search opened from the palette stayed in memory.
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.open()
 
 
 def _open_canned(chat: ChatView) -> None:

@@ -41,6 +41,7 @@ class PickedTarget:
     kind: str  # "queue" | "agent"
     target: str
     note: str
+    label: str = ""  # what the agent saw: the display name or the queue's name (for messages)
 
 
 class TargetPicker(QDialog):
@@ -87,6 +88,7 @@ class TargetPicker(QDialog):
         self.queues.setVisible(not agents_only)
         self.queues_label.setVisible(not agents_only)
         self._selected: tuple[str, str] | None = None
+        self._labels: dict[tuple[str, str], str] = {}  # (kind, id) -> name as listed
         self._retranslate()
         self._update_ok()
         self.resize(420, 520)
@@ -113,6 +115,7 @@ class TargetPicker(QDialog):
                     text = self.tr("{queue} — closed").format(queue=name)
                 item = QListWidgetItem(text, self.queues)
                 item.setData(_DATA, ("queue", q.queue))
+                self._labels[("queue", q.queue)] = name
                 if not q.open:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         order = {AgentState.READY: 0, AgentState.NOT_READY: 1, AgentState.ACW: 1, AgentState.LOGGED_OUT: 2}
@@ -121,6 +124,7 @@ class TargetPicker(QDialog):
                 self.tr("{agent} — {state}").format(agent=a.display_name or a.username, state=state_name(a.state)),
                 self.agents)
             item.setData(_DATA, ("agent", a.username))
+            self._labels[("agent", a.username)] = a.display_name or a.username
             if a.state == AgentState.LOGGED_OUT or not a.connected:
                 # Greyed out: visible (the agent knows they exist) but not pickable.
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
@@ -130,7 +134,7 @@ class TargetPicker(QDialog):
         if self._selected is None:
             return None
         kind, target = self._selected
-        return PickedTarget(kind, target, self.note.toPlainText().strip())
+        return PickedTarget(kind, target, self.note.toPlainText().strip(), self._labels.get(self._selected, target))
 
     def select(self, kind: str, target: str) -> bool:
         lst = self.queues if kind == "queue" else self.agents

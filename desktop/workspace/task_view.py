@@ -30,8 +30,8 @@ class TaskView(QWidget):
     complete_requested = Signal(str)
     #: The agent put away a task that ended without wrap-up: task_id.
     dismiss_requested = Signal(str)
-    #: The wrap-up panel submitted: (task_id, code, notes).
-    wrapup_submitted = Signal(str, str, str)
+    #: The wrap-up panel submitted: (task_id, code, notes, follow_up).
+    wrapup_submitted = Signal(str, str, str, bool)
 
     def __init__(
         self,
@@ -134,7 +134,8 @@ class TaskView(QWidget):
                 self.wrapup_panel = WrapUpPanel(
                     item.wrapup, self._reasons, now_ms=self._now_ms, tick_ms=self._tick_ms, parent=self
                 )
-                self.wrapup_panel.submitted.connect(self.wrapup_submitted)
+                # The 4-argument signal: the follow-up flag must reach the edge too.
+                self.wrapup_panel.wrapup_submitted.connect(self.wrapup_submitted)
                 self._layout.insertWidget(self._wrapup_slot, self.wrapup_panel)
             else:
                 self.wrapup_panel.update_wrapup(item.wrapup)

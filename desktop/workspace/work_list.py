@@ -326,11 +326,11 @@ class WorkList(QWidget):
     def _on_dismiss_requested(self, task_id: str) -> None:
         self._remove(task_id)
 
-    def _on_wrapup_submitted(self, task_id: str, code: str, notes: str) -> None:
+    def _on_wrapup_submitted(self, task_id: str, code: str, notes: str, follow_up: bool) -> None:
         view = self._views.get(task_id)
         if view is not None:
             view.set_busy(True)
-        spawn(self._submit(task_id, code, notes), name=f"wrapup-{task_id}")
+        spawn(self._submit(task_id, code, notes, follow_up), name=f"wrapup-{task_id}")
 
     # --- widget slots ------------------------------------------------------------------------------
 
@@ -404,8 +404,8 @@ class WorkList(QWidget):
         if view is not None and not ok:
             view.set_busy(False)
 
-    async def _submit(self, task_id: str, code: str, notes: str) -> None:
-        ok = await self._session.submit_wrapup(task_id, code, notes)
+    async def _submit(self, task_id: str, code: str, notes: str, follow_up: bool) -> None:
+        ok = await self._session.submit_wrapup(task_id, code, notes, follow_up)
         if ok:
             # The edge took it: the work is done (WrapUpEnded may follow and finds nothing).
             self._remove(task_id)
@@ -434,7 +434,9 @@ class WorkList(QWidget):
         if self.store is None or not item.is_chat or not item.interaction_id:
             return
         conv = self.store.get(item.interaction_id)
-        if conv is None or conv.info is None:
+        # Not "no info yet": the edge pushes the connected InteractionInfo to the new owner
+        # before the assignment reply, and the messages written before accept come only by a load.
+        if conv is None or not conv.loaded:
             self.store.ensure(item.interaction_id)
             spawn(self.store.load(item.interaction_id), name=f"load-{item.interaction_id}")
 
@@ -465,6 +467,8 @@ class WorkList(QWidget):
                 chat = ChatView(item, self._reasons, conv, agent_name=self._agent_name,
                                 now_ms=self._now_ms, tick_ms=self._tick_ms, parent=self.details)
                 chat.leave_requested.connect(self._on_leave_requested)
+                # The old leg ended without wrap-up (TaskEnded "transferred"): nothing left to do here.
+                chat.transferred.connect(self._remove)
                 chat.notice_posted.connect(self.notice_posted)
                 view = chat
             else:

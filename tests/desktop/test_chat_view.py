@@ -248,6 +248,10 @@ def test_transfer_dialog_lists_queues_and_agents_and_transfers(
     qtbot.waitUntil(lambda: len(session.requests("transfer_interaction")) == 1, timeout=2000)
     body = session.requests("transfer_interaction")[0]
     assert (body.to_queue, body.to_agent, body.note) == ("billing.zh", "", "VIP; refund approved")
+    # Transferred: the chat is no longer this agent's (the edge ended the leg without wrap-up).
+    qtbot.waitUntil(lambda: w.work_list.chat_for("i1") is None, timeout=2000)
+    assert w.work_list.count() == 0
+    chat = _open_chat(qtbot, w, session, edge, "i2")
     consult = chat.open_picker(PickMode.CONSULT)
     qtbot.waitUntil(lambda: consult.agents.count() == 2, timeout=2000)
     assert consult.queues.isHidden()  # agents only
