@@ -26,6 +26,8 @@ def prepare(data_dir: Path, edge_address: str, site_file: Path | None = None) ->
     cfg = out / "desktop.toml"
     if not cfg.exists() or not (paths.clients_dir / f"{DEMO_CLIENT}.key").exists():
         issue_client(paths, DEMO_CLIENT, edge_address, out)
+    else:
+        _point_at(cfg, edge_address)
     users = asyncio.run(run_offline(data_dir, [m.ListUsers()]))[0]
     assert isinstance(users, m.UserList)
     if not users.users:
@@ -34,6 +36,23 @@ def prepare(data_dir: Path, edge_address: str, site_file: Path | None = None) ->
         assert isinstance(result, m.ImportResult)
         print(f"imported the demo site: {result.users} users, {result.queues} queues")
     return cfg
+
+
+def _point_at(cfg: Path, edge_address: str) -> None:
+    """Keep the issued desktop config's key, but follow ``--port`` when it changed since the first run."""
+    import tomllib
+
+    import msgspec
+
+    from edge_server.bus.client_config import ClientConfigFile, write_client_config
+
+    try:
+        current = msgspec.convert(tomllib.loads(cfg.read_text("utf-8")), ClientConfigFile)
+    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as e:
+        raise SystemExit(f"the demo desktop config {cfg} is unreadable ({e}); delete it to issue a new one") from e
+    if current.edge != edge_address:
+        write_client_config(cfg, msgspec.structs.replace(current, edge=edge_address))
+        print(f"the demo desktop now connects to {edge_address}")
 
 
 def webchat_url(ready_line: str) -> str:

@@ -188,8 +188,12 @@ class Session:
                 if f.phone.strip():
                     identities.append(Identity(kind=IdentityKind.PHONE, value=f.phone.strip()))
                 name = f.name.strip()[:200] or v.name
+                # The browser's locale ("en-US") is shown to the agent, never a routing requirement:
+                # routing's language is a hard filter on the agents' languages ("en", "zh"), and a
+                # visitor whose browser says "en-US" would otherwise wait for an agent who never comes.
+                attrs = {"visitor_language": v.lang} if v.lang else None
                 info = await self.srv.interactions.open_interaction(
-                    channel=CHANNEL, queue=self.srv.queue, identities=identities, name=name, language=v.lang)
+                    channel=CHANNEL, queue=self.srv.queue, identities=identities, name=name, attributes=attrs)
                 log.info("visitor %s opened interaction %s", v.visitor_id, info.interaction_id)
             self.srv.hub.bind(v, info)
             for c in list(v.conns):

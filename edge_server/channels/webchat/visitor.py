@@ -160,6 +160,8 @@ class Visitor:
                 except (VisitorError, aiohttp.ClientError, ConnectionError) as e:
                     log.debug("visitor %s: reconnect failed (%s); retrying", self.visitor_id, e)
                     continue
+                if not self.connected:  # it ended again while resending: its end was ignored (we redial)
+                    continue
                 self._backoff.reset()
                 self.reconnects += 1
                 log.info("visitor %s reconnected (%d)", self.visitor_id, self.reconnects)

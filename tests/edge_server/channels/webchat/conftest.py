@@ -2,7 +2,7 @@
 agent on the bus that accepts every chat, and a WebchatServer per test on a free loopback port.
 
 The edge is shared by a module's tests because starting one costs seconds; every test talks through
-its own visitors (fresh tokens) and ``_clean_edge`` ends every interaction after each test, so no
+its own visitors (fresh tokens) and the ``svc`` fixture ends every interaction after each test, so no
 test sees another's chats or finds the agent's capacity used.
 """
 from __future__ import annotations
@@ -20,7 +20,6 @@ from edge_server.interactions.service import InteractionService
 from tests.edge_server.channels.webchat.webchat_helpers import (
     AGENT,
     LIMITS,
-    SECRET,
     Agent,
     agent,
     close_all,
@@ -29,8 +28,6 @@ from tests.edge_server.channels.webchat.webchat_helpers import (
     import_site_template,
     webchat_cfg,
 )
-
-__all__ = ["LIMITS", "SECRET", "webchat_cfg"]
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 start, both ways, private notes, idempotent resend, resume, tabs, typing, receipts, end and rating."""
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.edge_server.channels.webchat.webchat_helpers import (
     AGENT_NAME,
     LIMITS,
     Agent,
+    info_of,
     wait_for,
     webchat_cfg,
 )
@@ -69,6 +71,17 @@ async def test_start_then_chat_both_ways(chat: WebchatServer, svc: InteractionSe
         assert customer_texts(svc, iid) == ["Where is my parcel? 我的包裹在哪里", "thanks"]
 
 
+@pytest.mark.parametrize("lang", ["en-US", "zh-CN"])
+async def test_browser_locale_is_shown_never_a_routing_requirement(chat: WebchatServer, bot: Agent,
+                                                                   lang: str) -> None:
+    # The agent has no languages configured; a browser's "en-US" must still reach them.
+    async with Visitor(chat.base_url, client=p.ClientInfo(lang=lang)) as v:
+        iid = (await v.start("hello")).interaction_id
+        offer = await bot.wait(msgs.OfferMade, lambda o: o.task.interaction_id == iid)
+        assert offer.task.attributes["visitor_language"] == lang
+        await connected(v)
+
+
 async def test_resend_after_reconnect_never_duplicates(chat: WebchatServer, svc: InteractionService,
                                                        bot: Agent) -> None:
     async with Visitor(chat.base_url) as v:
@@ -114,6 +127,45 @@ async def test_resume_returns_exactly_the_missed_messages_in_order(chat: Webchat
             assert view.state == "connected" and view.last_seq == missed[-1]
 
 
+async def test_resume_never_shows_a_message_before_it_is_durable(chat: WebchatServer, svc: InteractionService,
+                                                                 bot: Agent, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message has its seq before it is on disk; a crash then would give that seq to another message,
+    so a resume (or a new tab) in that window must not see it. The journal is held back to open it."""
+    async with Visitor(chat.base_url) as v:
+        iid = (await v.start("hi")).interaction_id
+        await connected(v)
+        gate = asyncio.Event()
+        real_append = svc.store.append
+
+        def held_append(events: list[object]) -> asyncio.Future[int]:
+            durable = real_append(events)  # type: ignore[arg-type]
+            out: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+            async def release() -> None:
+                await gate.wait()
+                out.set_result(await durable)
+            held.append(asyncio.create_task(release()))
+            return out
+
+        held: list[asyncio.Task[None]] = []
+        monkeypatch.setattr(svc.store, "append", held_append)
+        saying = asyncio.create_task(bot.say(iid, "not on disk yet"))
+        await wait_for(lambda: info_of(svc, iid).last_seq == 2 or None, what="seq assigned")
+        async with Visitor(chat.base_url, token=v.token) as tab:
+            before = len(tab.frames)
+            await tab.resume(0)
+            await tab.wait_for(lambda: any(isinstance(f, p.InteractionView) for f in tab.frames[before:]))
+            assert sorted(tab.messages) == [1]
+            detail = await bot.request(ci.GetInteraction(interaction_id=iid))
+            assert [mm.seq for mm in detail.messages] == [1]
+            gate.set()
+            said = await saying
+            await tab.wait_message(lambda m: m.seq == said.seq)
+            await v.wait_message(lambda m: m.seq == said.seq)
+            assert sorted(tab.messages) == [1, 2] and tab.duplicates == 0
+        await asyncio.gather(*held)
+
+
 async def test_auto_reconnect_resumes_and_resends(chat: WebchatServer, bot: Agent) -> None:
     """The client the bench and the crash test use: a dropped socket comes back by itself."""
     async with Visitor(chat.base_url, auto_reconnect=True) as v:
@@ -148,8 +200,7 @@ async def test_every_tab_gets_the_messages(chat: WebchatServer, svc: Interaction
         info = svc.info(iid)
         assert info is not None and info.customer_online
     # The last tab closed: the agent sees the customer offline.
-    await wait_for(lambda: (svc.info(iid) is not None and not svc.info(iid).customer_online) or None,  # type: ignore[union-attr]
-                   what="customer offline")
+    await wait_for(lambda: not info_of(svc, iid).customer_online or None, what="customer offline")
     await bot.wait(ci.InteractionInfo, lambda i: i.interaction_id == iid and not i.customer_online)
 
 
@@ -171,7 +222,7 @@ async def test_typing_receipts_and_read(chat: WebchatServer, svc: InteractionSer
         await bot.say(iid, "yo")
         m = await v.wait_message(lambda m: m.text == "yo")
         await v.read(m.seq)
-        await wait_for(lambda: svc.info(iid).customer_read_seq == m.seq or None, what="customer read")  # type: ignore[union-attr]
+        await wait_for(lambda: info_of(svc, iid).customer_read_seq == m.seq or None, what="customer read")
         await bot.wait(ci.InteractionInfo, lambda i: i.interaction_id == iid and i.customer_read_seq == m.seq)
         await v.read(999)  # beyond the last seq: ignored, no error
         await v.send("still here")

@@ -10,7 +10,14 @@ from edge_server.channels.webchat import protocol as p
 from edge_server.channels.webchat.tokens import user_hash
 from edge_server.channels.webchat.visitor import Visitor
 from edge_server.interactions.service import InteractionService
-from tests.edge_server.channels.webchat.webchat_helpers import LIMITS, SECRET, customer_of, webchat_cfg
+from tests.edge_server.channels.webchat.webchat_helpers import (
+    LIMITS,
+    SECRET,
+    customer_of,
+    info_of,
+    wait_for,
+    webchat_cfg,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -96,3 +103,8 @@ async def test_identified_user_finds_open_chat_from_another_browser(chat: Webcha
             await phone.send("from the phone")
             await laptop.wait_message(lambda m: m.text == "from the phone")
             assert len(svc.live_all()) == 1
+        # The phone's browser closed, the laptop's is still open: the customer is still online.
+        await laptop.send("still on the laptop")
+        info = svc.info(iid)
+        assert info is not None and info.customer_online
+    await wait_for(lambda: not info_of(svc, iid).customer_online or None, what="offline")

@@ -14,7 +14,7 @@ from edge_server.channels.webchat import protocol as p
 from edge_server.channels.webchat.visitor import Visitor, VisitorError
 from edge_server.contract import interactions as ci
 from edge_server.interactions.service import InteractionService
-from tests.edge_server.channels.webchat.webchat_helpers import LIMITS, Agent, wait_for, webchat_cfg
+from tests.edge_server.channels.webchat.webchat_helpers import LIMITS, Agent, info_of, wait_for, webchat_cfg
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -129,8 +129,7 @@ async def test_silent_socket_is_closed_and_visitor_marked_offline(tmp_path: Path
                     iid = f.interaction_id
             assert pings >= 1 and iid
         # The agent is told the customer went away.
-        await wait_for(lambda: (svc.info(iid) is not None and not svc.info(iid).customer_online) or None,  # type: ignore[union-attr]
-                       what="customer offline")
+        await wait_for(lambda: not info_of(svc, iid).customer_online or None, what="customer offline")
         await bot.wait(ci.InteractionInfo, lambda i: i.interaction_id == iid and not i.customer_online)
 
 

@@ -217,6 +217,13 @@ async def close_all(svc: InteractionService, agents: list[Agent], timeout: float
     await wait_for(lambda: not svc.live_all() or None, timeout, "every interaction closed")
 
 
+def info_of(svc: InteractionService, iid: str) -> ci.InteractionInfo:
+    """The open interaction's info (the test fails if it is not open)."""
+    info = svc.info(iid)
+    assert info is not None, f"interaction {iid} is not open"
+    return info
+
+
 async def customer_of(svc: InteractionService, kind: str, value: str) -> str:
     owners = await svc.store.read(customer_reads.identity_owners, [(kind, value)])
     assert owners, f"no customer has {kind}:{value}"
