@@ -15,7 +15,7 @@ from edge_server.bus.connection import Connection
 from edge_server.bus.keys import load_keypair
 from edge_server.bus.server import BusServer
 from edge_server.contract.messages import Login, Message, RequestSpec
-from tests.edge_server.bus.bus_helpers import BusTestHandler, fast_config
+from tests.edge_server.bus.bus_helpers import BusTestHandler, fast_config, register_test_messages
 
 
 class PersistentHandler(BusTestHandler):
@@ -41,4 +41,5 @@ async def main(secret: Path, allow: Path, tokens: Path, endpoint: str) -> None:
 
 
 if __name__ == "__main__":
+    register_test_messages()
     asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]))

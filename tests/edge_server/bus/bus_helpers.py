@@ -79,14 +79,35 @@ class WrongReply(Message):
     pass
 
 
-if "test.echo" not in REQUESTS:  # conftest may be imported once per session only, but be safe
-    register_body("test.echo_reply", EchoReply)
-    register_body("test.count_reply", CountReply)
-    register_request("test.echo", Echo, EchoReply, None, idempotent=True)
-    register_request("test.count", Count, CountReply, None, idempotent=False)
-    register_request("test.whoami", WhoAmI, EchoReply, Role.AGENT, idempotent=True)
-    register_request("test.boom", Boom, Ok, None, idempotent=True)
-    register_request("test.wrong_reply", WrongReply, Ok, None, idempotent=True)
+_TEST_BODIES = {"test.echo_reply": EchoReply, "test.count_reply": CountReply}
+_TEST_REQUESTS = (
+    ("test.echo", Echo, EchoReply, None, True),
+    ("test.count", Count, CountReply, None, False),
+    ("test.whoami", WhoAmI, EchoReply, Role.AGENT, True),
+    ("test.boom", Boom, Ok, None, True),
+    ("test.wrong_reply", WrongReply, Ok, None, True),
+)
+
+
+def register_test_messages() -> None:
+    """Add the test.* requests to the global registry (idempotent)."""
+    if "test.echo" in REQUESTS:
+        return
+    for name, cls in _TEST_BODIES.items():
+        register_body(name, cls)
+    for name, body, reply, role, idem in _TEST_REQUESTS:
+        register_request(name, body, reply, role, idempotent=idem)
+
+
+def unregister_test_messages() -> None:
+    """Take them out again: a real edge refuses to start with requests it has no handler for."""
+    from edge_server.contract import messages as m
+
+    for name in [*_TEST_BODIES, *(r[0] for r in _TEST_REQUESTS)]:
+        m.REQUESTS.pop(name, None)
+        cls = m.BODY_TYPES.pop(name, None)
+        if cls is not None:
+            m.TYPE_NAMES.pop(cls, None)
 
 
 # --- keys -------------------------------------------------------------------------

@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 
 from edge_server.contract.messages import REQUESTS
 from edge_server.contract.wire import PROTOCOL_VERSION, Frame, Kind, decode_frame, encode_body, encode_frame
-from tests.edge_server.bus.bus_helpers import Echo, EchoReply, KeySet, body_of, running_server
+from tests.edge_server.bus.bus_helpers import (
+    Echo,
+    EchoReply,
+    KeySet,
+    body_of,
+    running_server,
+)
 
 
 @contextmanager
@@ -73,7 +79,8 @@ _frames = st.fixed_dictionaries(
     optional={
         "v": st.just(PROTOCOL_VERSION) | st.integers(min_value=-5, max_value=2**32) | _scalars,
         "k": st.sampled_from([k.value for k in Kind]) | st.text(max_size=4) | _scalars,
-        "t": st.sampled_from(sorted(REQUESTS)) | st.text(max_size=20) | _scalars,
+        # Deferred: the test.* requests are registered by the directory's fixture, after import.
+        "t": st.deferred(lambda: st.sampled_from(sorted(REQUESTS))) | st.text(max_size=20) | _scalars,
         "rid": st.text(max_size=40) | _scalars,
         "cid": st.text(max_size=20) | _scalars,
         "seq": st.integers(min_value=-(2**63), max_value=2**64 - 1) | _scalars,
@@ -82,7 +89,8 @@ _frames = st.fixed_dictionaries(
 )
 
 #: Requests that need no session: the ones a stranger can drive into the handler.
-_OPEN_REQUESTS = sorted(name for name, spec in REQUESTS.items() if spec.role is None)
+def _open_requests() -> list[str]:
+    return sorted(name for name, spec in REQUESTS.items() if spec.role is None)
 
 # Well-typed frames with random content get past the frame decoder into dispatch,
 # body decoding, sessions, dedup and the handler.
@@ -91,7 +99,7 @@ _plausible = st.builds(
         v=v, k=k, t=t, rid=rid, cid=cid, seq=seq, body=msgspec.Raw(msgspec.msgpack.encode(body)))),
     v=st.sampled_from([PROTOCOL_VERSION] * 5 + [0, PROTOCOL_VERSION + 1]),
     k=st.sampled_from([Kind.REQUEST] * 5 + list(Kind)),
-    t=st.sampled_from(_OPEN_REQUESTS * 3 + sorted(REQUESTS)) | st.text(max_size=12),
+    t=st.deferred(lambda: st.sampled_from(_open_requests() * 3 + sorted(REQUESTS))) | st.text(max_size=12),
     rid=st.sampled_from(["r1", "r2"]) | st.text(max_size=12),  # repeats exercise dedup
     cid=st.sampled_from(["fuzz", ""]) | st.text(max_size=8),
     seq=st.integers(min_value=-(2**63), max_value=2**64 - 1),
@@ -103,7 +111,7 @@ _plausible = st.builds(
 _requests = st.builds(
     lambda t, rid, body: encode_frame(Frame(
         v=PROTOCOL_VERSION, k=Kind.REQUEST, t=t, rid=rid, cid="fuzz", body=msgspec.Raw(msgspec.msgpack.encode(body)))),
-    t=st.sampled_from(_OPEN_REQUESTS * 2 + sorted(REQUESTS)),
+    t=st.deferred(lambda: st.sampled_from(_open_requests() * 2 + sorted(REQUESTS))),
     rid=st.sampled_from(["r1", "r2", "r3"]) | st.uuids().map(str),
     body=st.fixed_dictionaries({}, optional={f: st.text(max_size=8) | st.integers(0, 50) | _scalars
                                              for f in ("text", "delay_ms", "username", "password", "session_token",
