@@ -110,7 +110,7 @@ class CustomerService:
         self._now_ms = now_ms
         self.region = default_region
         self._fts_min_age_ms = int(fts_min_age_s * 1000)
-        self._claims = Claims()
+        self._claims = Claims(lambda: store.applied_seq)
         # Human-speed writes (create, update, merge, split, link) one at a time: each reads the state
         # its checks need after the previous one appended (Store.read is read-your-writes).
         self._write_lock = asyncio.Lock()
@@ -162,7 +162,10 @@ class CustomerService:
             raise _invalid("resolve needs at least one identity")
         pairs = as_pairs(ids)
         with self._claims.operation():
-            owners = {(o.kind, o.value): o.customer_id for o in await self._read(reads.identity_owners, pairs)}
+            # Not waiting for the database to catch up: every identity written but not yet applied
+            # is in the claims (kept until applied), so a stale answer is completed by them.
+            owners = {(o.kind, o.value): o.customer_id
+                      for o in await self._read(reads.identity_owners, pairs, fresh=False)}
             # Decide and append without an await in between: the claims stay consistent.
             current = {k: self._claims.owner(k) or (self._claims.final(owners[k]) if k in owners else None)
                        for k in pairs}
@@ -179,7 +182,7 @@ class CustomerService:
                 new_keys = [k for k in pairs if current[k] is None]
                 events = [ev.IdentityLinked(ts_ms=now, customer_id=chosen, kind=k, value=v, by=by) for k, v in new_keys]
             pending = self._append(events) if events else None
-            self._claims.claim(new_keys, chosen)
+            self._claims.claim(new_keys, chosen, self._store.appended_seq)
         if pending is not None:
             await self._wait(pending)
         if created:
@@ -280,7 +283,7 @@ class CustomerService:
                     vip=body.vip, tags=tags, notes=body.notes, attributes=dict(body.attributes),
                     identities=pairs, by=username,
                 )])
-                self._claims.claim(pairs, customer_id)
+                self._claims.claim(pairs, customer_id, self._store.appended_seq)
             await self._wait(pending)
         if body.interaction_id:
             await self._relink(body.interaction_id, customer_id, username)
@@ -311,7 +314,7 @@ class CustomerService:
                 events += [ev.IdentityLinked(ts_ms=now, customer_id=cid, kind=k, value=v, by=username)
                            for k, v in new_pairs]
                 pending = self._append(events) if events else None
-                self._claims.claim(new_pairs, cid)
+                self._claims.claim(new_pairs, cid, self._store.appended_seq)
             if pending is not None:
                 await self._wait(pending)
         if events:
@@ -345,7 +348,7 @@ class CustomerService:
                                                           reason=body.reason)])
                 self._claims.merged(body.merged_id, body.survivor_id)
                 assert merged is not None
-                self._claims.claim([(i.kind.value, i.value) for i in merged.identities], body.survivor_id)
+                self._claims.claim([(i.kind.value, i.value) for i in merged.identities], body.survivor_id, self._store.appended_seq)
             await self._wait(pending)
         log.info("%s merged customer %s into %s", username, body.merged_id, body.survivor_id)
         # Open interactions of the merged customer now belong to the survivor: tell the live state.
@@ -379,7 +382,7 @@ class CustomerService:
                     ts_ms=self._now_ms(), source_id=source.customer_id, new_id=new_id, identities=pairs,
                     interaction_ids=moved, by=username, name=body.name.strip(), reason=body.reason,
                 )])
-                self._claims.claim(pairs, new_id)
+                self._claims.claim(pairs, new_id, self._store.appended_seq)
             await self._wait(pending)
         log.info("%s split %d identities and %d interactions of %s into %s", username, len(pairs), len(moved),
                  source.customer_id, new_id)
@@ -410,9 +413,9 @@ class CustomerService:
             raise SwitchboardError(ErrorCode.NOT_FOUND, f"no customer {customer_id!r}")
         return card
 
-    async def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _read(self, fn: Callable[..., Any], *args: Any, fresh: bool = True) -> Any:
         try:
-            return await self._store.read(fn, *args)
+            return await self._store.read(fn, *args, fresh=fresh)
         except StoreError as e:
             raise SwitchboardError(ErrorCode.UNAVAILABLE, f"the customer database cannot be read: {e}") from e
 

@@ -320,9 +320,13 @@ class Store:
 
     # --- reading ------------------------------------------------------------------
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+    async def read(self, fn: Callable[..., T], *args: Any, fresh: bool = True) -> T:
         """``fn(cursor, *args)`` in the store process, once every event appended before
         this call is in the database (read-your-writes, acknowledged or not).
+
+        ``fresh=False`` reads what the database has now, without waiting for it to catch
+        up (a consistent prefix of the journal, ``applied_seq`` or later): for hot paths
+        whose caller knows its own unapplied writes (see interactions/customer_claims.py).
 
         ``fn`` is a module-level function (see read_functions.py): the store process
         imports it by name; ``args`` and the result travel as msgpack, and the result
@@ -339,7 +343,7 @@ class Store:
                 self._read_failure
             )
         assert self._db is not None
-        target = self._next_seq - 1
+        target = self._next_seq - 1 if fresh else 0
         try:
             async with asyncio.timeout(self._read_wait_s):
                 if not self._caught_up(target):
@@ -406,6 +410,11 @@ class Store:
     def last_seq(self) -> int:
         """Seq of the last event acknowledged (on disk)."""
         return self._durable_seq
+
+    @property
+    def appended_seq(self) -> int:
+        """Seq of the last event appended, durable or not (set synchronously by append())."""
+        return self._next_seq - 1
 
     @property
     def applied_seq(self) -> int:

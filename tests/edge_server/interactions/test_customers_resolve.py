@@ -62,6 +62,21 @@ async def test_concurrent_resolves_of_one_new_visitor_make_one_customer(world: W
 
 
 @pytest.mark.asyncio
+async def test_back_to_back_resolves_before_the_database_caught_up_find_the_first(world: World) -> None:
+    # resolve reads without waiting for the projector (fresh=False): what it wrote but the
+    # database has not applied yet must come from its claims, for as long as that lasts.
+    store = world.svc._store  # noqa: SLF001 - the test checks the window it is about
+    first, created = await world.svc.resolve([visitor("quick-1")])
+    assert created and store.applied_seq < store.appended_seq  # the window is really open
+    for _ in range(5):
+        again, created_again = await world.svc.resolve([visitor("quick-1"), email("quick@example.com")])
+        assert (again, created_again) == (first, False)
+    await world.svc.card(first)  # a fresh read: the database has caught up
+    assert store.applied_seq == store.appended_seq
+    assert await world.svc.resolve([email("quick@example.com")]) == (first, False)
+
+
+@pytest.mark.asyncio
 async def test_concurrent_overlapping_identities_converge(world: World) -> None:
     # Two contacts of one person arrive at once on different channels, sharing the phone.
     a, b = await asyncio.gather(world.svc.resolve([visitor("w-1"), phone("13700137000")]),
