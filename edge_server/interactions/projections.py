@@ -214,12 +214,22 @@ def _messages_added(cur: Cursor, events: Sequence[ev.MessageAdded]) -> None:
     )
 
 
-@projection("read_marked", subject="interaction_id")
-def _read_marked(cur: Cursor, e: ev.ReadMarked) -> None:
+_READ_MARK = unnest_sql({"interaction_id": "VARCHAR", "reader": "VARCHAR", "seq": "BIGINT"})
+
+
+@projection("read_marked", subject="interaction_id", many=True)
+def _reads_marked(cur: Cursor, events: Sequence[ev.ReadMarked]) -> None:
+    # Every message read produces one (both ways): set-based, only the highest mark per reader counts.
+    best: dict[tuple[str, str], int] = {}
+    for e in events:
+        key = (e.interaction_id, e.reader)
+        best[key] = max(best.get(key, 0), e.seq)
+    rows = [{"interaction_id": i, "reader": r, "seq": n} for (i, r), n in best.items()]
     cur.execute(
-        """INSERT INTO read_marks (interaction_id, reader, seq) VALUES (?, ?, ?)
-           ON CONFLICT (interaction_id, reader) DO UPDATE SET seq = greatest(read_marks.seq, excluded.seq)""",
-        [e.interaction_id, e.reader, e.seq],
+        f"""INSERT INTO read_marks (interaction_id, reader, seq)
+            SELECT r.interaction_id, r.reader, r.seq FROM {_READ_MARK}
+            ON CONFLICT (interaction_id, reader) DO UPDATE SET seq = greatest(read_marks.seq, excluded.seq)""",
+        [json_rows(rows)],
     )
 
 

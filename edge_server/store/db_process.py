@@ -6,7 +6,7 @@ the GIL (parameter binding, the Python projections). In the edge's process
 that work competed with the event loop and the journal thread for the GIL:
 sequential appends without fsync, p99 0.95 ms with the projector in the edge,
 0.33 ms with it here. Here DuckDB has its own interpreter and runs at a lower
-priority (nice 10, every thread), and the edge only journals.
+priority (nice 19, every thread), and the edge only journals.
 
 Started by the edge (db_client.py) as ``python -m edge_server.store.db_process
 FD EDGE_PID`` with one end of a socketpair as FD; it speaks ipc.py on it:
@@ -61,8 +61,10 @@ log = logging.getLogger("sb.store")
 #: Nice value of the store process once it serves. On 2 cores it competes with the
 #: edge's event loop and journal thread; projection is catch-up work,
 #: acknowledgements are not. Start-up and replay run at normal priority: the edge
-#: waits for them.
-STORE_PROCESS_NICE = 10
+#: waits for them. 19, not 10: with 200 chats opening at once (bench/chat_latency.py) the
+#: projector at nice 10 still took enough CPU to put chat p99 at 50-96 ms; at 19, 27-36 ms.
+#: Reads that must see the latest writes still wait for it (Store.read), hot paths do not.
+STORE_PROCESS_NICE = 19
 #: How long to retry opening a database that another process holds: after a crash
 #: the previous store process may still be exiting (its lock goes with it).
 LOCK_RETRY_S = 1.0
