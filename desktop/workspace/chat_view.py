@@ -204,6 +204,8 @@ class ChatView(QWidget):
         conversation.transcript.rowsInserted.connect(self._on_rows_inserted)
         self._hub.delivery_changed.connect(self._on_delivery_changed)
         self.show_item(item)
+        if conversation.info is not None:
+            self._on_info_changed()
 
     # --- public (the TaskView interface) ------------------------------------------------------------
 
@@ -364,6 +366,10 @@ class ChatView(QWidget):
     def _on_info_changed(self) -> None:
         self._show_presence()
         self._update_buttons()
+        info = self.conversation.info
+        if info is not None:
+            self.composer.set_limits(max_chars=info.max_chars, reply_until_ms=info.reply_until_ms,
+                                     replies_left=info.replies_left, now_ms=self._now_ms())
 
     def _on_customer_typing_changed(self, typing: bool) -> None:
         name = self._customer_name()

@@ -5,9 +5,17 @@ the edge itself (the chat view does), it only says what the agent wants.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.workspace.attachment_rules import MAX_MESSAGE_CHARS
 from desktop.workspace.canned_picker import CannedPicker
@@ -98,6 +106,10 @@ class Composer(QWidget):
         tools.addWidget(self.attach_button)
         tools.addWidget(self.note_toggle)
         tools.addStretch(1)
+        # The channel's rules (cloud channels): characters left, the reply window, the quota.
+        self.limit_label = QLabel(self)
+        self.limit_label.setObjectName("composer_limits")
+        tools.addWidget(self.limit_label)
         tools.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
@@ -106,6 +118,10 @@ class Composer(QWidget):
         layout.addLayout(tools)
         self._canned_open = False
         self._setting = False
+        self._max_chars = 0
+        self._reply_until_ms = 0
+        self._replies_left = -1
+        self._now_ms = 0
         self._retranslate()
 
     # --- public ------------------------------------------------------------------------------
@@ -131,6 +147,18 @@ class Composer(QWidget):
         self.edit.setTextCursor(cursor)
         self._check_canned()
 
+    def set_limits(self, *, max_chars: int, reply_until_ms: int, replies_left: int, now_ms: int) -> None:
+        """The channel's rules from InteractionInfo (0 / -1: none). Internal notes are never limited."""
+        self._max_chars, self._reply_until_ms = max_chars, reply_until_ms
+        self._replies_left, self._now_ms = replies_left, now_ms
+        self._show_limits()
+
+    @property
+    def replies_closed(self) -> bool:
+        """The channel accepts no more replies (window over or quota used up)."""
+        window_over = bool(self._reply_until_ms) and self._now_ms >= self._reply_until_ms
+        return window_over or self._replies_left == 0
+
     def insert(self, text: str) -> None:
         self.edit.insertPlainText(text)
         self.edit.setFocus()
@@ -146,7 +174,7 @@ class Composer(QWidget):
 
     def _on_send_requested(self) -> None:
         text = self.text().strip()
-        if not text:
+        if not text or (not self.private and (self.replies_closed or self._too_long(text))):
             return
         self.send_requested.emit(text[:MAX_MESSAGE_CHARS], self.private)
         self.set_text("")
@@ -155,6 +183,8 @@ class Composer(QWidget):
         if not self._setting and self.text():
             self.typed.emit()
         self._check_canned()
+        if self._max_chars:
+            self._show_limits()
 
     def _on_note_toggled(self, private: bool) -> None:
         # The edit's frame turns amber: a note must never be mistaken for a reply.
@@ -164,6 +194,31 @@ class Composer(QWidget):
         self._retranslate()
 
     # --- internals -------------------------------------------------------------------------------
+
+    def _too_long(self, text: str) -> bool:
+        return bool(self._max_chars) and len(text) > self._max_chars
+
+    def _show_limits(self) -> None:
+        parts: list[str] = []
+        warn = False
+        if self.replies_closed:
+            parts.append(self.tr("The channel no longer accepts replies: write a note or use another channel"))
+            warn = True
+        else:
+            if self._max_chars:
+                left = self._max_chars - len(self.text().strip())
+                parts.append(self.tr("{count} characters left").format(count=left))
+                warn = left < 0
+            if self._reply_until_ms:
+                until = QDateTime.fromMSecsSinceEpoch(self._reply_until_ms)
+                parts.append(self.tr("replies until {time}").format(
+                    time=QLocale().toString(until, QLocale.FormatType.ShortFormat)))
+            if self._replies_left > 0:
+                parts.append(self.tr("{count} replies left").format(count=self._replies_left))
+        self.limit_label.setText(" · ".join(parts))
+        self.limit_label.setProperty("warn", warn)
+        self.limit_label.setStyleSheet("color: #b42318;" if warn else "color: palette(mid);")
+        self.send_button.setEnabled(self.private or not (self.replies_closed or warn))
 
     def _check_canned(self) -> None:
         text = self.text()
@@ -188,3 +243,4 @@ class Composer(QWidget):
         self.attach_button.setText(self.tr("Attach…"))
         self.attach_button.setToolTip(self.tr("Attach a file (PNG, JPEG, GIF, PDF or text, up to 10 MB)"))
         self.send_button.setText(self.tr("Send note") if self.private else self.tr("Send"))
+        self._show_limits()

@@ -208,6 +208,26 @@
     <context>
         <name>Composer</name>
         <message>
+            <location filename="../../desktop/workspace/composer.py" line="0" />
+            <source>The channel no longer accepts replies: write a note or use another channel</source>
+            <translation>该渠道已不再接受回复：请写内部备注或改用其他渠道</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/workspace/composer.py" line="0" />
+            <source>{count} characters left</source>
+            <translation>还可输入 {count} 个字</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/workspace/composer.py" line="0" />
+            <source>replies until {time}</source>
+            <translation>可回复至 {time}</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/workspace/composer.py" line="0" />
+            <source>{count} replies left</source>
+            <translation>还可回复 {count} 条</translation>
+        </message>
+        <message>
             <location filename="../../desktop/workspace/composer.py" line="179" />
             <source>Internal note: seen by agents only</source>
             <translation>内部备注：仅坐席可见</translation>
