@@ -37,6 +37,7 @@ from desktop.workspace.target_picker import PickMode, TargetPicker
 from desktop.workspace.transcript_view import TranscriptView
 from desktop.workspace.typing_notifier import TypingNotifier
 from desktop.workspace.work_model import TaskPhase, WorkItem, phase_name, queue_label
+from desktop.workspace.wrapup_host import sync_wrapup_panel
 from desktop.workspace.wrapup_panel import WrapUpPanel
 from edge_server.contract.interactions import Attachment, CannedResponse, DeliveryChanged, ParticipantRole
 
@@ -226,20 +227,9 @@ class ChatView(QWidget):
         phase_changed = item.phase != self._shown_phase
         self._shown_phase = item.phase
         self._item = item
-        if item.phase == TaskPhase.WRAPUP and item.wrapup is not None:
-            if self.wrapup_panel is None:
-                self.wrapup_panel = WrapUpPanel(
-                    item.wrapup, self._reasons, now_ms=self._now_ms, tick_ms=self._tick_ms, parent=self
-                )
-                # The 4-argument signal: the follow-up flag must reach the edge too.
-                self.wrapup_panel.wrapup_submitted.connect(self.wrapup_submitted)
-                self._layout.insertWidget(self._wrapup_slot, self.wrapup_panel)
-            else:
-                self.wrapup_panel.update_wrapup(item.wrapup)
-        elif self.wrapup_panel is not None:
-            self._layout.removeWidget(self.wrapup_panel)
-            self.wrapup_panel.deleteLater()
-            self.wrapup_panel = None
+        self.wrapup_panel = sync_wrapup_panel(
+            self, self.wrapup_panel, item, layout=self._layout, slot=self._wrapup_slot, reasons=self._reasons,
+            now_ms=self._now_ms, tick_ms=self._tick_ms, submitted=self.wrapup_submitted)
         if phase_changed:
             self._busy = False
             if item.phase != TaskPhase.ACTIVE:
