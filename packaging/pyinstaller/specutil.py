@@ -29,8 +29,11 @@ THIRD_PARTY_HIDDEN = {
     # The FTS extension is a data file loaded by path; the package only locates it.
     "duckdb_extension_fts": ("duckdb_extension_fts",),
 }
-#: Packages whose data files must travel with the bundle (DuckDB's FTS extension binary, the web widget).
-COLLECT_DATA = ("duckdb_extension_fts", "edge_server.channels.webchat")
+#: Third-party packages whose data files must travel with the bundle (DuckDB's FTS extension binary).
+COLLECT_DATA = ("duckdb_extension_fts",)
+#: Our own non-Python files, by folder (PyInstaller's collect_data_files cannot import our packages
+#: from the spec's process): the web widget the edge serves.
+PROJECT_DATA_DIRS = ("edge_server/channels/webchat/static",)
 #: Resource folders per bundle (relative to resources/). The edge needs only the demo site.
 DESKTOP_RESOURCES = ("icons", "i18n", "styles", "fonts", "sounds", "demo")
 EDGE_RESOURCES = ("demo",)
@@ -81,6 +84,19 @@ def resource_datas(folders: Sequence[str], root: Path = ROOT) -> list[tuple[str,
         for f in sorted(top.rglob("*")):
             if f.is_file() and f.suffix not in RESOURCE_SKIP_SUFFIXES:
                 out.append((str(f), str(Path("resources") / f.parent.relative_to(base))))
+    return out
+
+
+def project_datas(folders: Sequence[str] = PROJECT_DATA_DIRS, root: Path = ROOT) -> list[tuple[str, str]]:
+    """(source file, destination folder) pairs for our packages' data folders, kept at their package path."""
+    out: list[tuple[str, str]] = []
+    for folder in folders:
+        top = root / folder
+        if not top.is_dir():
+            raise SystemExit(f"packaging: data folder {folder} is missing")
+        for f in sorted(top.rglob("*")):
+            if f.is_file():
+                out.append((str(f), str(f.parent.relative_to(root))))
     return out
 
 

@@ -45,3 +45,10 @@ def test_forbidden_detection_in_toc_and_tree(tmp_path: Path) -> None:
     (tmp_path / "_internal" / "PySide6").mkdir(parents=True)
     (tmp_path / "_internal" / "libzmq.so").write_bytes(b"")
     assert [p.name for p in su.forbidden_in_tree(tmp_path)] == ["PySide6"]
+
+
+def test_the_web_widget_travels_at_its_package_path() -> None:
+    # static_files.py finds the widget next to itself: the bundle must keep that relative place.
+    pairs = {Path(src).name: dest for src, dest in su.project_datas()}
+    assert {"embed.js", "frame.html", "frame.js", "test.html"} <= set(pairs)
+    assert set(pairs.values()) == {"edge_server/channels/webchat/static"}
