@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVB
 
 from desktop.icons import channel_icon
 from desktop.reasons import ReasonCatalog
-from desktop.state_timer import format_duration
 from desktop.tasks import spawn
 from desktop.texts import channel_name, customer_name
 from desktop.workspace.attachment_rules import check_attachment
@@ -37,7 +36,7 @@ from desktop.workspace.target_picker import PickMode, TargetPicker
 from desktop.workspace.transcript_view import TranscriptView
 from desktop.workspace.typing_notifier import TypingNotifier
 from desktop.workspace.work_model import TaskPhase, WorkItem, phase_name, queue_label
-from desktop.workspace.wrapup_host import sync_wrapup_panel
+from desktop.workspace.wrapup_host import WrapUpHost
 from desktop.workspace.wrapup_panel import WrapUpPanel
 from edge_server.contract.interactions import Attachment, CannedResponse, DeliveryChanged, ParticipantRole
 
@@ -50,7 +49,7 @@ def default_downloads_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation) or Path.home())
 
 
-class ChatView(QWidget):
+class ChatView(WrapUpHost, QWidget):
     """Signals (the TaskView ones, so the work list treats both alike, plus the chat's own):
         complete_requested(str task_id): End chat.
         dismiss_requested(str task_id), wrapup_submitted(str, str, str, bool): as TaskView.
@@ -224,31 +223,9 @@ class ChatView(QWidget):
         return self.conversation.interaction_id
 
     def show_item(self, item: WorkItem) -> None:
-        phase_changed = item.phase != self._shown_phase
-        self._shown_phase = item.phase
-        self._item = item
-        self.wrapup_panel = sync_wrapup_panel(
-            self, self.wrapup_panel, item, layout=self._layout, slot=self._wrapup_slot, reasons=self._reasons,
-            now_ms=self._now_ms, tick_ms=self._tick_ms, submitted=self.wrapup_submitted)
-        if phase_changed:
-            self._busy = False
-            if item.phase != TaskPhase.ACTIVE:
-                self.typing.stop()
+        if self._adopt_item(item) and item.phase != TaskPhase.ACTIVE:
+            self.typing.stop()
         self._show()
-
-    def set_reasons(self, reasons: ReasonCatalog) -> None:
-        self._reasons = reasons
-        if self.wrapup_panel is not None:
-            self.wrapup_panel.set_reasons(reasons)
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        if self.wrapup_panel is not None:
-            self.wrapup_panel.set_busy(busy)
-        self._update_buttons()
-
-    def tick(self) -> None:
-        self.elapsed_label.setText(format_duration(self._now_ms() - self._item.assigned_ms))
 
     # --- public (chat) ------------------------------------------------------------------------------
 

@@ -20,11 +20,11 @@ from desktop.reasons import ReasonCatalog
 from desktop.state_timer import format_duration
 from desktop.texts import channel_name, customer_name, task_end_reason
 from desktop.workspace.work_model import TaskPhase, WorkItem, phase_name, queue_label
-from desktop.workspace.wrapup_host import sync_wrapup_panel
+from desktop.workspace.wrapup_host import WrapUpHost
 from desktop.workspace.wrapup_panel import WrapUpPanel
 
 
-class TaskView(QWidget):
+class TaskView(WrapUpHost, QWidget):
     """One per task, so a half-typed wrap-up survives switching to another task and back."""
 
     #: The agent finished the task: task_id.
@@ -126,31 +126,8 @@ class TaskView(QWidget):
 
     def show_item(self, item: WorkItem) -> None:
         """Redraw from the item (phase, details, wrap-up)."""
-        # The model updates items in place, so the phase shown last is kept apart.
-        phase_changed = item.phase != self._shown_phase
-        self._shown_phase = item.phase
-        self._item = item
-        self.wrapup_panel = sync_wrapup_panel(
-            self, self.wrapup_panel, item, layout=self._layout, slot=self._wrapup_slot, reasons=self._reasons,
-            now_ms=self._now_ms, tick_ms=self._tick_ms, submitted=self.wrapup_submitted)
-        if phase_changed:
-            self._busy = False  # what was on its way has been answered by the change
+        self._adopt_item(item)
         self._show()
-
-    def set_reasons(self, reasons: ReasonCatalog) -> None:
-        self._reasons = reasons
-        if self.wrapup_panel is not None:
-            self.wrapup_panel.set_reasons(reasons)
-
-    def set_busy(self, busy: bool) -> None:
-        """A command for this task is on its way: nothing else can be sent meanwhile."""
-        self._busy = busy
-        if self.wrapup_panel is not None:
-            self.wrapup_panel.set_busy(busy)
-        self._update_buttons()
-
-    def tick(self) -> None:
-        self.elapsed_label.setText(format_duration(self._now_ms() - self._item.assigned_ms))
 
     # --- Qt overrides -------------------------------------------------------------------------
 
