@@ -276,6 +276,83 @@ class CannedDeleted(Event, tag="canned_deleted"):
     by: str = ""
 
 
+# --- designs, flows, forms (contract/designs.py; projections in flows/projections.py) ------------
+
+
+class DesignDraftSaved(Event, tag="design_draft_saved"):
+    design_id: str
+    kind: str  # flow | form
+    name: str
+    draft_version: int
+    document: str  # the document as JSON
+    content_hash: str
+    channel: str = ""
+    by: str = ""
+
+
+class DesignPublished(Event, tag="design_published"):
+    design_id: str
+    number: int
+    document: str  # JSON, frozen
+    content_hash: str
+    message: str = ""
+    by: str = ""
+
+
+class DesignAliasSet(Event, tag="design_alias_set"):
+    design_id: str
+    alias: str
+    revision: int
+    by: str = ""
+
+
+class DesignBindingSet(Event, tag="design_binding_set"):
+    entry_kind: str
+    entry_key: str
+    design_id: str  # "" removes the binding
+    by: str = ""
+
+
+class FlowExecutionStarted(Event, tag="flow_execution_started"):
+    execution_id: str
+    design_id: str
+    revision: int
+    interaction_id: str = ""
+    channel: str = ""
+
+
+class FlowStepsRecorded(Event, tag="flow_steps_recorded"):
+    """Steps of one execution, in order; ``steps`` are TraceStep as JSON-ready dicts."""
+
+    execution_id: str
+    steps: list[dict[str, Any]]
+
+
+class FlowExecutionEnded(Event, tag="flow_execution_ended"):
+    execution_id: str
+    outcome: str
+    error: str = ""
+
+
+class FormSubmitted(Event, tag="form_submitted"):
+    submission_id: str
+    interaction_id: str
+    design_id: str
+    revision: int
+    values: dict[str, Any]
+    by: str = ""
+
+
+class WorkOrderCreated(Event, tag="work_order_created"):
+    order_id: str
+    queue: str
+    subject: str = ""
+    fields: dict[str, str] = {}
+    interaction_id: str = ""
+    execution_id: str = ""
+    task_id: str = ""
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     UserUpserted,
     UserDisabled,
@@ -307,6 +384,15 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     CannedSaved,
     CannedDeleted,
     DeliveryChanged,
+    DesignDraftSaved,
+    DesignPublished,
+    DesignAliasSet,
+    DesignBindingSet,
+    FlowExecutionStarted,
+    FlowStepsRecorded,
+    FlowExecutionEnded,
+    FormSubmitted,
+    WorkOrderCreated,
 )
 
 

@@ -501,3 +501,5 @@ TOPIC_QUEUE = b"queue"
 # Interactions, chat, customers: their types live in contract/interactions.py and register
 # themselves here; imported last, once the registry above exists.
 from edge_server.contract import interactions as _interactions  # noqa: E402,F401
+# Form and flow documents, bindings, simulation and screen-pop forms (contract/designs.py).
+from edge_server.contract import designs as _designs  # noqa: E402,F401

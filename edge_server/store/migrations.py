@@ -26,7 +26,7 @@ class Migration:
     statements: Sequence[str]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, schema.V1), Migration(2, schema.V2), Migration(3, schema.V3))
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, schema.V1), Migration(2, schema.V2), Migration(3, schema.V3), Migration(4, schema.V4))
 SCHEMA_VERSION: int = MIGRATIONS[-1].version
 
 

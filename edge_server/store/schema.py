@@ -230,3 +230,90 @@ V3: list[str] = [
     "ALTER TABLE messages ADD COLUMN provider_id VARCHAR DEFAULT ''",
     "ALTER TABLE messages ADD COLUMN attempts INTEGER DEFAULT 0",
 ]
+
+# V4: form and flow designs (drafts, immutable revisions, aliases, bindings), flow executions with
+# their step traces, submitted screen-pop forms and work orders created by flows.
+V4: list[str] = [
+    """CREATE TABLE designs (
+        design_id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL DEFAULT '',
+        draft_version INTEGER NOT NULL,
+        draft_doc JSON NOT NULL,
+        draft_hash VARCHAR NOT NULL,
+        updated_ms BIGINT NOT NULL,
+        updated_by VARCHAR NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE design_revisions (
+        design_id VARCHAR NOT NULL,
+        number INTEGER NOT NULL,
+        doc JSON NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        message VARCHAR NOT NULL DEFAULT '',
+        actor VARCHAR NOT NULL DEFAULT '',
+        ts_ms BIGINT NOT NULL,
+        PRIMARY KEY (design_id, number)
+    )""",
+    """CREATE TABLE design_aliases (
+        design_id VARCHAR NOT NULL,
+        alias VARCHAR NOT NULL,
+        revision INTEGER NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        actor VARCHAR NOT NULL DEFAULT '',
+        PRIMARY KEY (design_id, alias)
+    )""",
+    """CREATE TABLE design_bindings (
+        entry_kind VARCHAR NOT NULL,
+        entry_key VARCHAR NOT NULL,
+        design_id VARCHAR NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        actor VARCHAR NOT NULL DEFAULT '',
+        PRIMARY KEY (entry_kind, entry_key)
+    )""",
+    """CREATE TABLE flow_executions (
+        execution_id VARCHAR PRIMARY KEY,
+        design_id VARCHAR NOT NULL,
+        revision INTEGER NOT NULL,
+        interaction_id VARCHAR NOT NULL DEFAULT '',
+        channel VARCHAR NOT NULL DEFAULT '',
+        started_ms BIGINT NOT NULL,
+        ended_ms BIGINT NOT NULL DEFAULT 0,
+        outcome VARCHAR NOT NULL DEFAULT 'running',
+        error VARCHAR NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX flow_executions_interaction ON flow_executions (interaction_id)",
+    """CREATE TABLE flow_steps (
+        execution_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        node_id VARCHAR NOT NULL,
+        node_type VARCHAR NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        exit VARCHAR NOT NULL DEFAULT '',
+        input VARCHAR NOT NULL DEFAULT '',
+        output VARCHAR NOT NULL DEFAULT '',
+        vars_changed JSON NOT NULL DEFAULT '{}',
+        error VARCHAR NOT NULL DEFAULT '',
+        PRIMARY KEY (execution_id, seq)
+    )""",
+    """CREATE TABLE form_submissions (
+        submission_id VARCHAR PRIMARY KEY,
+        interaction_id VARCHAR NOT NULL,
+        design_id VARCHAR NOT NULL,
+        revision INTEGER NOT NULL,
+        form_values JSON NOT NULL,
+        actor VARCHAR NOT NULL DEFAULT '',
+        ts_ms BIGINT NOT NULL
+    )""",
+    "CREATE INDEX form_submissions_interaction ON form_submissions (interaction_id)",
+    """CREATE TABLE work_orders (
+        order_id VARCHAR PRIMARY KEY,
+        interaction_id VARCHAR NOT NULL DEFAULT '',
+        execution_id VARCHAR NOT NULL DEFAULT '',
+        queue VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL DEFAULT '',
+        fields JSON NOT NULL DEFAULT '{}',
+        task_id VARCHAR NOT NULL DEFAULT '',
+        created_ms BIGINT NOT NULL
+    )""",
+]

@@ -41,6 +41,7 @@ DEFAULT_PROJECTION_MODULES: tuple[str, ...] = (
     # Higher layers named by string (the store never imports them): every event kind needs one.
     "edge_server.work.projections",
     "edge_server.interactions.projections",
+    "edge_server.flows.projections",
 )
 
 

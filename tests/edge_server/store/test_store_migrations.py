@@ -14,6 +14,8 @@ TABLES = {
     "meta", "users", "skills", "agent_skills", "queues", "reason_codes", "sessions",
     "agent_state", "login_failures", "customers", "identities", "interactions", "messages",
     "events", "customer_audit", "read_marks", "participants", "attachments", "canned_responses",
+    "designs", "design_revisions", "design_aliases", "design_bindings", "flow_executions", "flow_steps",
+    "form_submissions", "work_orders",
 }
 
 
