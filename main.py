@@ -3,6 +3,7 @@
 
   python main.py edge      the on-premises edge server
   python main.py desktop   the agent desktop (and supervisor views)
+  python main.py designer  the designer: forms and flows (supervisors and admins)
   python main.py demo      first-run demo: edge + desktop on this machine
   python main.py keys      CURVE keys for the edge and its desktops
   python main.py admin     site import and user administration
@@ -66,6 +67,27 @@ def run_desktop(args: argparse.Namespace) -> int:
     from desktop.app import run
 
     return run(_desktop_options(args))
+
+
+def run_designer(args: argparse.Namespace) -> int:
+    from desktop.client_config import find_client_config  # the desktop's desktop.toml: same edge, same keys
+    args.config = find_client_config(args.config)
+    problem = _display_problem(args.offscreen)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from designer.app import run
+    from designer.options import DesignerOptions
+
+    return run(DesignerOptions(
+        config_path=args.config,
+        offscreen=args.offscreen,
+        language=args.language,
+        username=args.username,
+        password_env=args.password_env,
+        quit_after_s=args.quit_after,
+        profile_dir=args.profile_dir,
+    ))
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -145,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("desktop", help="the agent desktop")
     _desktop_args(d)
     d.set_defaults(func=run_desktop)
+    g = sub.add_parser("designer", help="the designer: build, simulate and publish forms and flows")
+    g.add_argument("--config", type=Path, help="desktop.toml issued by `main.py keys issue`")
+    g.add_argument("--offscreen", action="store_true", help="no window system: render offscreen (tests, CI)")
+    g.add_argument("--language", help="UI language, e.g. zh_CN or en (default: system locale)")
+    g.add_argument("--username", help="pre-fill (or, with --password-env, log in as) this user")
+    g.add_argument("--password-env", help="name of an environment variable holding the password: log in unattended")
+    g.add_argument("--quit-after", type=float, metavar="SECONDS", help="quit after this many seconds")
+    g.add_argument("--profile-dir", type=Path, help="settings and logs here instead of the user profile")
+    g.set_defaults(func=run_designer)
     demo = sub.add_parser("demo", help="set up a demo site on this machine and run edge + desktop")
     _desktop_args(demo)
     demo.add_argument("--data-dir", type=Path, help="edge data directory (default: per-user data dir)")

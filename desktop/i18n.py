@@ -15,7 +15,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 CATALOG = "switchboard"  # switchboard_<lang>.qm: the main catalogue (its absence means "no translation")
 #: Further catalogues, one per area so parallel work never edits the same .ts file.
-EXTRA_CATALOGS = ("workspace", "screenpop")
+EXTRA_CATALOGS = ("workspace", "screenpop", "forms", "designer", "designer_flow", "designer_props", "designer_form")
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 
 

@@ -20,6 +20,8 @@ from edge_server.channels.hub import ChannelHub
 from edge_server.channels.registry import CHANNELS, ChannelConfigError, Factory
 from edge_server.channels.webchat import WebchatServer
 from edge_server.config import EdgeConfig
+from edge_server.flows.designs import DesignService
+from edge_server.flows.host import FlowHost
 from edge_server.interactions.customers import CustomerService
 from edge_server.interactions.service import InteractionService
 from edge_server.site_paths import SitePaths
@@ -47,6 +49,8 @@ class EdgeApp:
         self.work: WorkService | None = None
         self.customers: CustomerService | None = None
         self.interactions: InteractionService | None = None
+        self.designs: DesignService | None = None
+        self.flows: FlowHost | None = None
         self.bus: BusServer | None = None
         self.webchat: WebchatServer | None = None
         self.channels: ChannelHub | None = None
@@ -108,7 +112,13 @@ class EdgeApp:
         fixed = await self.interactions.reconcile()
         log.info("%d open interactions recovered (%d reconciled with routing)", opened, fixed)
         self._stack.callback(self.work.close)
-        providers = [self.interactions, self.customers]
+        self.designs = DesignService(self.store, self.directory, self.work, self.customers, self.interactions)
+        await self.designs.load()
+        # Conversations whose entry point is bound to a published flow go through it before a queue.
+        self.flows = FlowHost(self.interactions, self.designs, self.customers, self.work, self.store)
+        await self.flows.start()
+        self._stack.push_async_callback(self.flows.close)
+        providers = [self.interactions, self.customers, self.designs]
         self.service = AgentService(self.directory, self.store, cfg.auth, heartbeat_ms=cfg.bus.heartbeat_ms,
                                     work=self.work, route_providers=providers)
 
@@ -119,6 +129,7 @@ class EdgeApp:
         self.work.attach(self.bus, self.service)
         self.customers.attach(self.bus, self.interactions)
         self.interactions.attach(self.bus)
+        self.designs.attach(self.bus)
         await self.work.start()
         if cfg.webchat.enabled:
             log.info("web chat")
@@ -133,6 +144,10 @@ class EdgeApp:
                     relay_keys=keys))
             except ChannelConfigError as e:
                 raise SystemExit(f"configuration: {e}") from e
+            self.designs.add_entries(self.channels.accounts)  # their accounts are entry points flows bind to
+        stuck = await self.flows.recover_interrupted()
+        if stuck:
+            log.info("%d conversations left in a flow by the last run were handed to their queues", stuck)
         # Long-lived configuration and recovered state: keep them out of every future GC pass.
         gc.freeze()
         self._tasks.append(asyncio.create_task(self._expire_unresumed(), name="expire-unresumed"))

@@ -6,6 +6,7 @@ Public API (the workspace and bench/screenpop.py depend on it):
     clear() -> None
     rendered(str customer_id)           the card and the first timeline page have been painted
     customer_linked(str interaction_id, str customer_id)
+    form_section: FormSection           the queue's form for the interaction (loaded after rendered)
 """
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.forms.client import ScreenFormClient
 from desktop.interactions_hub import InteractionsHub
 from desktop.screenpop.customer_card import CustomerCardView, plain_label
 from desktop.screenpop.customer_form import CustomerFormDialog
 from desktop.screenpop.failures import disposition_labeler
+from desktop.screenpop.form_section import FormSection, form_context
 from desktop.screenpop.new_customer import NewCustomerForm
 from desktop.screenpop.search_dialog import CustomerSearchDialog
 from desktop.screenpop.skeleton import SkeletonView
@@ -45,6 +48,8 @@ FIRST_PAGE = 20
 PAGE = 20
 #: A merged-away card points at its survivor; follow at most this many hops (a loop is an edge bug).
 _MAX_MERGE_HOPS = 3
+#: What the timeline keeps when a form takes room under the card.
+_MIN_TIMELINE_H = 160
 
 
 def _wall_ms() -> int:
@@ -104,9 +109,13 @@ class ScreenPopPanel(QWidget):
         self.content = QSplitter(Qt.Orientation.Vertical, self)
         self.content.setObjectName("screenpop_content")
         self.content.setChildrenCollapsible(False)
+        self.form_section = FormSection(ScreenFormClient(hub.session), self)
+        self.form_section.loaded.connect(self._on_form_loaded)
+        self.form_section.toggle.toggled.connect(self._on_form_toggled)
         self.content.addWidget(self.card_view)
+        self.content.addWidget(self.form_section)
         self.content.addWidget(timeline_box)
-        self.content.setStretchFactor(1, 1)
+        self.content.setStretchFactor(2, 1)
         self.form = NewCustomerForm(hub, self)
         self.form.customer_saved.connect(self._on_form_customer_saved)
         self.form.customer_linked.connect(self._on_form_customer_linked)
@@ -126,6 +135,8 @@ class ScreenPopPanel(QWidget):
         self.card_view.name_label.installEventFilter(self)
         self.timeline.viewport().installEventFilter(self)
         hub.customer_changed.connect(self._on_customer_changed)
+        # The form loads once the card is on screen: it must never hold up the screen-pop itself.
+        self.rendered.connect(self._on_rendered)
         self._retranslate()
         self.stack.setCurrentWidget(self.empty_label)
 
@@ -152,6 +163,8 @@ class ScreenPopPanel(QWidget):
     def show_task(self, task: TaskInfo) -> None:
         """Show the customer of ``task``: the skeleton now, the data when it arrives."""
         self._gen += 1
+        if self._task is None or task.interaction_id != self._task.interaction_id:
+            self.form_section.clear()  # the same interaction again (offer, then accept) keeps what was typed
         self._task = task
         self._customer_id = ""
         self._render_wait = None
@@ -166,6 +179,7 @@ class ScreenPopPanel(QWidget):
 
     def clear(self) -> None:
         self._gen += 1
+        self.form_section.clear()
         self._task = None
         self._customer_id = ""
         self._render_wait = None
@@ -209,6 +223,16 @@ class ScreenPopPanel(QWidget):
 
     def _on_customer_updated(self, card: CustomerCard) -> None:
         log.info("customer %s edited from the screen-pop", card.customer_id)
+
+    def _on_rendered(self, _customer_id: str) -> None:
+        task = self._task
+        if task is None or not task.interaction_id:
+            return
+        context = form_context(task, self.card_view.card, self._agent_name())
+        if self.form_section.interaction_id == task.interaction_id:
+            self.form_section.update_context(context)  # the customer was reloaded: keep the typed values
+        else:
+            self.form_section.load(task.interaction_id, context)
 
     def _on_edit_requested(self) -> None:
         card = self.card_view.card
@@ -312,6 +336,27 @@ class ScreenPopPanel(QWidget):
         self.last_render_s = time.perf_counter() - self._started
         log.debug("screen-pop of %s rendered in %.1f ms", customer_id, self.last_render_s * 1000)
         self.rendered.emit(customer_id)
+
+    def _on_form_loaded(self, shown: bool) -> None:
+        if shown:
+            self._fit_form()
+
+    def _on_form_toggled(self, _expanded: bool) -> None:
+        if not self.form_section.isHidden():
+            self._fit_form()
+
+    def _fit_form(self) -> None:
+        # A splitter gives a pane that was hidden no room when it appears: make room for the form,
+        # taken from the timeline (which scrolls), up to half of the panel.
+        card, _form, timeline = self.content.sizes()
+        total = card + _form + timeline
+        want = min(self.form_section.preferred_height(), total // 2)
+        want = max(min(want, total - card - _MIN_TIMELINE_H), 0)
+        self.content.setSizes([card, want, total - card - want])
+
+    def _agent_name(self) -> str:
+        snapshot = self._hub.session.snapshot
+        return snapshot.me.username if snapshot is not None else ""
 
     def _retranslate(self) -> None:
         self._title.setText(self.tr("Customer"))

@@ -16,7 +16,7 @@ class BusConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     #: A connection that sends nothing for this long is silent; its session is reported once.
     silence_ms: int = 3000
     #: Largest frame accepted; bigger ones get a too_large error (4x this drops the peer).
-    max_frame_bytes: int = 256 * 1024
+    max_frame_bytes: int = 4 * 1024 * 1024  # designs: a 1,000-node flow is ~240 KB; cap 2 MiB
     #: Pushes kept per session so a reconnecting desktop can resume without a snapshot.
     replay_buffer: int = 1000
     #: Replies of non-idempotent requests remembered to answer retries (LRU).

@@ -357,7 +357,8 @@ class ChannelHub:
         if live is None:
             queue = self._queue_for(msg.channel, msg.account)
             is_open, agents = self._svc.availability(queue)
-            if not is_open or agents == 0:
+            flow = self._svc.has_flow(str(msg.channel), msg.account)  # a bound flow answers with nobody logged in
+            if not flow and (not is_open or agents == 0):
                 # Nobody can take it now: kept as an offline message for follow-up, never dropped.
                 names = ", ".join(a.name for a in msg.attachments)
                 await self._svc.leave_offline_message(
@@ -370,7 +371,8 @@ class ChannelHub:
             if msg.thread_key:
                 attrs[A_THREAD] = msg.thread_key
             info = await self._svc.open_interaction(channel=msg.channel, queue=queue, identities=list(msg.identities),
-                                                    name=msg.name, subject=msg.subject, attributes=attrs)
+                                                    name=msg.name, subject=msg.subject, attributes=attrs,
+                                                    entry_kind=str(msg.channel), entry_key=msg.account)
             live = self._svc.live(info.interaction_id)
             if live is None:  # closed already (the queue raced shut): the journal has it
                 raise SwitchboardError(ErrorCode.UNAVAILABLE, "the interaction closed as it opened",

@@ -43,7 +43,48 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         sp.add_argument("username")
     pw = a.add_parser("passwd", help="set a user's password ($SB_NEW_PASSWORD or a prompt)", parents=[common])
     pw.add_argument("username")
+    des = a.add_parser("import-design", parents=[common],
+                       help="publish form/flow documents (JSON, as the designer saves them) into a stopped edge")
+    des.add_argument("files", type=Path, nargs="+")
+    des.add_argument("--bind", action="append", default=[], metavar="KIND:KEY=DESIGN_ID",
+                     help="also bind, e.g. webchat:default=demo-webchat-flow or queue_form:billing.zh=FORM_ID")
+    des.add_argument("--message", default="imported", help="the revision message")
     p.set_defaults(func=run)
+
+
+def _bindings(specs: Sequence[str]) -> list[tuple[str, str, str]]:
+    from edge_server.flows.seed import SeedError, parse_binding
+
+    out = []
+    for spec in specs:
+        entry, sep, design_id = spec.rpartition("=")
+        if not sep or not design_id:
+            raise SeedError(f"--bind {spec!r}: use KIND:KEY=DESIGN_ID")
+        out.append((*parse_binding(entry), design_id))
+    return out
+
+
+async def import_designs(data_dir: Path, files: Sequence[Path], bind: Sequence[str], message: str, *,
+                         only_if_empty: bool = False) -> list[str]:
+    """Validate and publish design documents into a stopped edge's store; lines to print.
+
+    ``only_if_empty``: do nothing when the site has any design already (the demo's first run)."""
+    from edge_server.agents.service import wall_ms
+    from edge_server.flows import flow_reads
+    from edge_server.flows.seed import load_document, seed_designs
+    from edge_server.site_paths import SitePaths
+    from edge_server.store import Store
+
+    docs = [load_document(f) for f in files]
+    bindings = _bindings(bind)
+    async with await Store.open(SitePaths(data_dir).store_dir) as store:
+        if only_if_empty and await store.read(flow_reads.design_count):
+            return []
+        done = await seed_designs(store, docs, bindings, by="admin-cli", message=message, now_ms=wall_ms())
+    lines = [f"{d.design_id} ({d.name}): " + (f"revision {d.revision} is live" if d.revision else "unchanged")
+             for d in done]
+    lines += [f"bound {k}:{key} -> {d}" for k, key, d in bindings]
+    return lines
 
 
 def _new_password() -> str:
@@ -154,6 +195,8 @@ def run(args: argparse.Namespace) -> int:
     for name in ("data_dir", "edge_config", "client_config", "user"):
         if not hasattr(args, name):
             setattr(args, name, None)
+    if args.admin_cmd == "import-design":
+        return _run_import_design(args)
     req = _request_for(args)
     try:
         if args.client_config:
@@ -172,4 +215,26 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     _print_reply(reply)
+    return 0
+
+
+def _run_import_design(args: argparse.Namespace) -> int:
+    from edge_server.config import ConfigError, load_config
+    from edge_server.flows.seed import SeedError
+    from edge_server.store import StoreError
+
+    if args.client_config:
+        print("import-design works on a stopped edge (offline); online, publish from `main.py designer`",
+              file=sys.stderr)
+        return 2
+    try:
+        cfg = load_config(args.edge_config)
+        for line in asyncio.run(import_designs(args.data_dir or cfg.data_path, args.files, args.bind, args.message)):
+            print(line)
+    except SeedError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except (StoreError, ConfigError) as e:
+        print(f"error: {e}\n(stop the edge first)", file=sys.stderr)
+        return 1
     return 0

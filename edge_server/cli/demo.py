@@ -35,7 +35,24 @@ def prepare(data_dir: Path, edge_address: str, site_file: Path | None = None) ->
         result = asyncio.run(run_offline(data_dir, [m.ImportSite(toml_text=site.read_text("utf-8"))]))[0]
         assert isinstance(result, m.ImportResult)
         print(f"imported the demo site: {result.users} users, {result.queues} queues")
+    _seed_demo_designs(data_dir)
     return cfg
+
+
+#: The demo's published designs and where they are bound (resources/demo/designs/).
+DEMO_DESIGNS = ("webchat_flow.json", "billing_form.json")
+DEMO_BINDINGS = ("webchat:default=demo-webchat-flow", "queue_form:billing.zh=demo-billing-form")
+
+
+def _seed_demo_designs(data_dir: Path) -> None:
+    """First run only (a supervisor's later edits are never overwritten): the web chat goes through the demo
+    flow and billing chats pop the demo form."""
+    from edge_server.cli.admin import import_designs
+
+    folder = repo_root() / "resources" / "demo" / "designs"
+    for line in asyncio.run(import_designs(data_dir, [folder / f for f in DEMO_DESIGNS], DEMO_BINDINGS,
+                                           "demo", only_if_empty=True)):
+        print(f"demo design {line}")
 
 
 def _point_at(cfg: Path, edge_address: str) -> None:

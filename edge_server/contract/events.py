@@ -179,6 +179,7 @@ class InteractionStateChanged(Event, tag="interaction_state_changed"):
     agent: str = ""
     task_id: str = ""  # the routing leg
     reason: str = ""
+    queue: str = ""  # set when the state change also moves it to a queue (a flow routing it)
 
 
 class InteractionCustomerLinked(Event, tag="interaction_customer_linked"):

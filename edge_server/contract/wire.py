@@ -16,7 +16,7 @@ from edge_server.contract.errors import ErrorCode, SwitchboardError
 
 PROTOCOL_VERSION = 1
 #: Default upper bound for one frame; the edge's ``bus.max_frame_bytes`` overrides it.
-DEFAULT_MAX_FRAME_BYTES = 256 * 1024
+DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024  # a 1,000-node flow document is ~240 KB
 
 _NIL = msgspec.Raw(b"\xc0")
 

@@ -40,6 +40,7 @@ SYSTEM_NAMES: tuple[str, ...] = (
     "contact.to",  # the entry point: dialled number, account, widget entry
     "contact.name",
     "contact.language",
+    "contact.message",  # the customer's first message (chat), which started the flow
     "customer.found",  # true once a customer lookup matched
     "customer.id",
     "customer.name",
@@ -108,12 +109,17 @@ def _copy(v: Any) -> Any:
     return v
 
 
+def _items(config: Mapping[str, Any], key: str) -> list[Any]:
+    value = config.get(key) if isinstance(config, Mapping) else None
+    return value if isinstance(value, list) else []  # a hand-edited document may hold anything here
+
+
 def _menu_exits(config: Mapping[str, Any]) -> list[str]:
-    return [str(o.get("key", "")) for o in config.get("options", []) if isinstance(o, Mapping) and o.get("key")]
+    return [str(o.get("key", "")) for o in _items(config, "options") if isinstance(o, Mapping) and o.get("key")]
 
 
 def _branch_exits(config: Mapping[str, Any]) -> list[str]:
-    return [str(b.get("name", "")) for b in config.get("branches", []) if isinstance(b, Mapping) and b.get("name")]
+    return [str(b.get("name", "")) for b in _items(config, "branches") if isinstance(b, Mapping) and b.get("name")]
 
 
 def _ltext(key: str, en: str, zh: str, *, required: bool = False, help_en: str = "", help_zh: str = "") -> ConfigField:
@@ -295,7 +301,7 @@ def variables_written(node: FlowNode) -> list[str]:
     if node.type == "collect" and c.get("variable"):
         out.append(str(c["variable"]))
     for key in ("assignments", "assign"):
-        for item in c.get(key, []) or []:
+        for item in _items(c, key):
             if isinstance(item, Mapping) and item.get("variable"):
                 out.append(str(item["variable"]))
     return out

@@ -146,9 +146,11 @@ def _interaction_state_changed(cur: Cursor, e: ev.InteractionStateChanged) -> No
                state = ?,
                connected_ms = CASE WHEN ? = 'connected' AND connected_ms = 0 THEN ? ELSE connected_ms END,
                closed_ms = CASE WHEN ? = 'closed' THEN ? ELSE closed_ms END,
-               agent = CASE WHEN ? <> '' AND ? IN ('connected', 'wrapup') THEN ? ELSE agent END
+               agent = CASE WHEN ? <> '' AND ? IN ('connected', 'wrapup') THEN ? ELSE agent END,
+               queue = CASE WHEN ? <> '' THEN ? ELSE queue END
            WHERE interaction_id = ?""",
-        [e.state, e.state, e.ts_ms, e.state, e.ts_ms, e.agent, e.state, e.agent, e.interaction_id],
+        [e.state, e.state, e.ts_ms, e.state, e.ts_ms, e.agent, e.state, e.agent, e.queue, e.queue,
+         e.interaction_id],
     )
 
 

@@ -85,6 +85,19 @@ class CustomerDirectory(Protocol):
     async def card(self, customer_id: str) -> CustomerCard | None: ...
 
 
+class FlowHostPort(Protocol):
+    """What the service asks of the flow host (edge_server/flows/host.py): is an entry served by a
+    flow, start it on the first message, feed it the customer's messages, tell it the customer left."""
+
+    def has_flow(self, entry_kind: str, entry_key: str) -> bool: ...
+
+    def opened(self, info: InteractionInfo, entry_kind: str, entry_key: str, contact: dict[str, str]) -> None: ...
+
+    def customer_said(self, interaction_id: str, text: str) -> None: ...
+
+    def customer_left(self, interaction_id: str) -> None: ...
+
+
 class InteractionService:
     def __init__(
         self,
@@ -116,6 +129,7 @@ class InteractionService:
         self._unsaved: set[tuple[str, int]] = set()
         self.files = AttachmentFiles(data_dir / "attachments", max_bytes=config.max_attachment_bytes,
                                      types=list(config.attachment_types))
+        self._flows: FlowHostPort | None = None
         work.add_listener(self)
         from edge_server.interactions.agent_routes import AgentRoutes
 
@@ -161,6 +175,13 @@ class InteractionService:
 
     # --- the channel API -----------------------------------------------------------
 
+    def set_flow_host(self, host: FlowHostPort | None) -> None:
+        self._flows = host
+
+    def has_flow(self, entry_kind: str, entry_key: str = "default") -> bool:
+        """A published flow serves this entry point (the bot answers even with no agent logged in)."""
+        return self._flows is not None and self._flows.has_flow(entry_kind, entry_key)
+
     def register_channel(self, channel: str, sink: ChannelSink) -> None:
         self._sinks[str(channel)] = sink
 
@@ -184,8 +205,14 @@ class InteractionService:
 
     async def open_interaction(
         self, *, channel: str, queue: str, identities: list[Identity], name: str = "", subject: str = "",
-        attributes: dict[str, str] | None = None, language: str = "",
+        attributes: dict[str, str] | None = None, language: str = "", entry_kind: str = "", entry_key: str = "default",
     ) -> InteractionInfo:
+        """Open a conversation: through the flow bound to the entry point if there is one (``queue`` is then
+        the fallback queue if the flow is interrupted), else straight into ``queue``."""
+        if entry_kind and self.has_flow(entry_kind, entry_key):
+            return await self._open_in_flow(channel=channel, queue=queue, identities=identities, name=name,
+                                            subject=subject, attributes=attributes, language=language,
+                                            entry_kind=entry_kind, entry_key=entry_key)
         is_open, agents = self.availability(queue)
         if not is_open or agents == 0:
             raise SwitchboardError(ErrorCode.UNAVAILABLE,
@@ -227,6 +254,93 @@ class InteractionService:
         log.info("interaction %s opened on %s, queue %s, customer %s", iid, channel, queue, customer_id)
         return self._copy(live)
 
+    async def _open_in_flow(self, *, channel: str, queue: str, identities: list[Identity], name: str, subject: str,
+                            attributes: dict[str, str] | None, language: str, entry_kind: str,
+                            entry_key: str) -> InteractionInfo:
+        assert self._flows is not None
+        identities = normalise_all(identities, region=self._cfg.default_region)
+        customer_id, customer_name = await self._resolve(identities, name)
+        iid = uuid.uuid4().hex
+        now = self.now()
+        ident_pairs = [(i.kind.value, i.value) for i in identities]
+        info = InteractionInfo(interaction_id=iid, channel=Channel(channel), state=InteractionState.FLOW,
+                               queue=queue, customer_id=customer_id, customer_name=customer_name,
+                               subject=subject, created_ms=now, task_id=iid)
+        live = Live(info=info, identities=ident_pairs, attributes=dict(attributes or {}), language=language)
+        self._live[iid] = live
+        self._by_task[iid] = iid
+        try:
+            await self._journal([
+                ev.InteractionCreated(ts_ms=now, interaction_id=iid, channel=str(channel), queue=queue,
+                                      customer_id=customer_id, subject=subject, identities=ident_pairs,
+                                      attributes=dict(attributes or {})),
+                ev.InteractionStateChanged(ts_ms=now, interaction_id=iid, state=InteractionState.FLOW.value,
+                                           task_id=iid, reason=f"flow:{entry_kind}:{entry_key}"),
+            ])
+        except BaseException:
+            self._forget(iid)
+            raise
+        self._dirty.pop(iid, None)
+        contact = {"channel": str(channel), "from": identities[0].value if identities else "", "to": entry_key,
+                   "name": customer_name, "language": language or (attributes or {}).get("visitor_language", "")}
+        self._flows.opened(self._copy(live), entry_kind, entry_key, contact)
+        log.info("interaction %s opened on %s into the flow of %s:%s", iid, channel, entry_kind, entry_key)
+        return self._copy(live)
+
+    async def bot_message(self, interaction_id: str, text: str, *, author_name: str = "") -> ChatMessage:
+        """A flow's message to the customer (greeting, menu, bot answer): in the transcript the agent sees."""
+        live = self._require(interaction_id)
+        return await self.post(live, author_kind=AuthorKind.BOT, author="bot", author_name=author_name, text=text,
+                               private=False, client_msg_id="")
+
+    async def route_from_flow(self, interaction_id: str, *, queue: str, priority: int = 0,
+                              skills: dict[str, int] | None = None, preferred_agent: str = "",
+                              attributes: dict[str, str] | None = None, check_available: bool = True) -> bool:
+        """The flow hands the customer to a queue. False (nothing changes) when the queue is closed or
+        nobody can serve it and ``check_available``; the flow then takes its ``unavailable`` exit."""
+        live = self._require(interaction_id)
+        if live.info.state != InteractionState.FLOW:
+            raise SwitchboardError(ErrorCode.CONFLICT, "the conversation is not in a flow",
+                                   state=live.info.state.value)
+        if check_available:
+            is_open, agents = self.availability(queue)
+            if not is_open or agents == 0:
+                return False
+        now = self.now()
+        live.info.queue = queue
+        live.attributes.update(attributes or {})
+        attrs = {k: v for k, v in live.attributes.items() if not k.startswith("sb.")}
+        attrs[A_INTERACTION] = live.iid
+        queued = self._set_state(live, InteractionState.QUEUED, now, reason="flow")
+        queued.queue = queue
+        agents_pref = (preferred_agent,) if preferred_agent and preferred_agent in self._dir.users else ()
+        result = await self._work.create_internal(
+            queue=queue, task_id=live.info.task_id, customer_name=live.info.customer_name,
+            customer_id=live.info.customer_id, subject=live.info.subject, attributes=attrs,
+            language=live.language, priority=priority, skills=skills or None, preferred_agents=agents_pref,
+            extra_events=[queued])
+        if not result.accepted:
+            live.info.state = InteractionState.FLOW
+            await self._journal([self._set_state(live, InteractionState.FLOW, self.now(),
+                                                 reason=f"rejected:{result.reason}")])
+            self._dirty.pop(live.iid, None)
+            return False
+        self.after_durable()
+        log.info("interaction %s routed by its flow to %s", live.iid, queue)
+        return True
+
+    async def end_from_flow(self, interaction_id: str, reason: str) -> None:
+        """The flow ended the conversation (an end node, a message left, a failure with nowhere to go)."""
+        live = self._live.get(interaction_id)
+        if live is None or live.info.state == InteractionState.CLOSED:
+            return
+        await self._journal(self._close_events(live, reason))
+        self.after_durable()
+
+    def flow_interactions(self) -> list[InteractionInfo]:
+        """Open interactions still in a flow (after a restart: their flows died with the old process)."""
+        return [self._copy(v) for v in self._live.values() if v.info.state == InteractionState.FLOW]
+
     async def customer_message(self, interaction_id: str, *, client_msg_id: str, text: str,
                                attachments: Sequence[Attachment] = ()) -> ChatMessage:
         live = self._require(interaction_id)
@@ -235,9 +349,12 @@ class InteractionService:
             return hit
         if live.info.state not in ACTIVE_STATES:
             raise SwitchboardError(ErrorCode.CONFLICT, "the conversation has ended", state=live.info.state.value)
-        return await self.post(live, author_kind=AuthorKind.CUSTOMER, author=live.info.customer_id,
-                               author_name=live.info.customer_name, text=text, private=False,
-                               client_msg_id=client_msg_id, attachments=list(attachments))
+        msg = await self.post(live, author_kind=AuthorKind.CUSTOMER, author=live.info.customer_id,
+                              author_name=live.info.customer_name, text=text, private=False,
+                              client_msg_id=client_msg_id, attachments=list(attachments))
+        if live.info.state == InteractionState.FLOW and self._flows is not None:
+            self._flows.customer_said(live.iid, text)
+        return msg
 
     async def store_attachment(self, interaction_id: str, *, name: str, content_type: str, data: bytes,
                                by: str = "customer") -> Attachment:
@@ -300,6 +417,8 @@ class InteractionService:
                      InteractionState.OFFERED):
             live.customer_left = True
             live.info.customer_online = False
+            if state == InteractionState.FLOW and self._flows is not None:
+                self._flows.customer_left(live.iid)
             if not await self._work.cancel_internal(live.info.task_id, "abandoned"):
                 await self._journal([self._close_events(live, "abandoned")])
                 self.after_durable()
@@ -841,6 +960,8 @@ class InteractionService:
         for live in list(self._live.values()):
             st = engine.task_state(live.info.task_id)
             s = live.info.state
+            if st is None and s == InteractionState.FLOW:
+                continue  # its flow died with the old process: the flow host routes it on start
             if st is None:
                 out.extend(self._close_events(live, "lost" if s != InteractionState.WRAPUP else "recovered", now))
             elif st == "waiting" and s not in (InteractionState.QUEUED, InteractionState.FLOW):

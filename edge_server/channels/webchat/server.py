@@ -46,6 +46,7 @@ class WebchatServer:
         self.site_name = site_name
         self.limits = limits or InteractionsSection()
         self.queue = cfg.queue or queue
+        self.entry = "default"  # the entry point a flow binding names (EntryKind.WEBCHAT, "default")
         if not self.queue:
             raise ValueError("[webchat] queue is empty and no chat queue was given")
         self.prechat = p.PrechatFields(name=cfg.prechat_name, email=cfg.prechat_email, phone=cfg.prechat_phone)

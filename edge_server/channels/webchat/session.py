@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("sb.webchat")
 
 CHANNEL = Channel.WEBCHAT.value
+ENTRY_KIND = "webchat"  # contract.designs.EntryKind.WEBCHAT: what a flow binding names
 
 
 def _err(code: ErrorCode, message: str, client_msg_id: str = "") -> p.ErrorOut:
@@ -120,7 +121,8 @@ class Session:
         if info is not None:
             srv.hub.bind(v, info)
         is_open, agents = srv.interactions.availability(srv.queue)
-        available = is_open and agents > 0
+        # A published flow bound to the widget answers even when no agent is logged in.
+        available = (is_open and agents > 0) or srv.interactions.has_flow(ENTRY_KIND, srv.entry)
         chatting = info is not None and info.state != InteractionState.CLOSED
         state = "chat" if chatting else ("prechat" if available else "offline")
         self.conn.push(p.Welcome(
@@ -193,7 +195,8 @@ class Session:
                 # visitor whose browser says "en-US" would otherwise wait for an agent who never comes.
                 attrs = {"visitor_language": v.lang} if v.lang else None
                 info = await self.srv.interactions.open_interaction(
-                    channel=CHANNEL, queue=self.srv.queue, identities=identities, name=name, attributes=attrs)
+                    channel=CHANNEL, queue=self.srv.queue, identities=identities, name=name, attributes=attrs,
+                    entry_kind=ENTRY_KIND, entry_key=self.srv.entry)
                 log.info("visitor %s opened interaction %s", v.visitor_id, info.interaction_id)
             self.srv.hub.bind(v, info)
             for c in list(v.conns):
