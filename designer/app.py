@@ -12,6 +12,7 @@ import os
 import sys
 import types
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from designer.options import DesignerOptions
 from desktop import __version__
@@ -106,6 +107,7 @@ def run(opts: DesignerOptions) -> int:
         window.deleteLater()
         session.deleteLater()
         translations.uninstall()
+        _release_clipboard(app)
         settings.sync()
         sys.excepthook = previous_hook
         restore_qt_messages()
@@ -117,3 +119,19 @@ def run(opts: DesignerOptions) -> int:
 def _log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
     """Exceptions escaping Qt slots are bugs: log them with the traceback."""
     log.critical("uncaught exception in a slot", exc_info=(exc_type, exc, tb))
+
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+
+def _release_clipboard(app: QApplication) -> None:
+    """Copied nodes/fields are our mime data; destroyed after the application at exit, they crash the
+    process. Keep a plain-text copy for other programs and let Qt drop ours while it still can."""
+    clipboard = app.clipboard()
+    mime = clipboard.mimeData()
+    if mime is not None and any(f.startswith("application/x-switchboard") for f in mime.formats()):
+        text = mime.text()
+        clipboard.clear()
+        if text:
+            clipboard.setText(text)

@@ -20,3 +20,15 @@ def _webchat_on_a_free_port() -> Iterator[None]:
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after_gui_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Mime data a test left on the clipboard is destroyed after QApplication at interpreter exit and
+    # crashes the process (rc 139 after every test passed); empty it while the application still lives.
+    yield
+    if "qapp" in request.fixturenames or "qtbot" in request.fixturenames:
+        from PySide6.QtGui import QGuiApplication
+
+        if QGuiApplication.instance() is not None:
+            QGuiApplication.clipboard().clear()

@@ -154,3 +154,15 @@ def queue_text(entry: TimelineEntry) -> str:
     if ui_is_chinese() and entry.queue_name_zh:
         return entry.queue_name_zh
     return entry.queue_name_en or entry.queue
+
+
+def forms_text(entry: TimelineEntry) -> str:
+    """The forms submitted for the interaction, one line: "📋 Billing form: Reason Refund · Amount 120"."""
+    from desktop.i18n import ui_is_chinese
+
+    zh = ui_is_chinese()
+    parts = []
+    for form in entry.forms:
+        fields = " · ".join(f"{(f.label_zh if zh and f.label_zh else f.label_en)} {f.value}" for f in form.fields)
+        parts.append(f"📋 {form.name}: {fields}" if fields else f"📋 {form.name}")
+    return "  ".join(parts)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.icons import channel_icon
-from desktop.screenpop.formatting import channel_label, queue_text, stars, when_text
+from desktop.screenpop.formatting import channel_label, forms_text, queue_text, stars, when_text
 from desktop.screenpop.timeline_model import CURRENT_ROLE, ENTRY_ROLE, TimelineModel
 from edge_server.contract.interactions import TimelineEntry
 
@@ -30,7 +30,8 @@ def _now_ms() -> int:
 
 
 class TimelineDelegate(QStyledItemDelegate):
-    """Three lines: when · channel · queue (stars, follow-up) / agent · disposition / summary.
+    """Three lines: when · channel · queue (stars, follow-up) / agent · disposition / summary; a fourth
+    with the screen-pop forms submitted, when there are any.
 
     Every string is drawn with drawText as plain text: a summary "<b>x</b>" shows literally.
     """
@@ -63,7 +64,9 @@ class TimelineDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         fm = QFontMetrics(option.font)
-        return QSize(240, 3 * fm.height() + 2 * _PAD + 4)
+        entry: TimelineEntry | None = index.data(ENTRY_ROLE)
+        lines = 4 if entry is not None and entry.forms else 3
+        return QSize(240, lines * fm.height() + 2 * _PAD + 4 + (lines - 3) * 2)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         entry: TimelineEntry | None = index.data(ENTRY_ROLE)
@@ -156,6 +159,13 @@ class TimelineDelegate(QStyledItemDelegate):
             summary = QCoreApplication.translate("ScreenPop", "✎ {summary}").format(summary=summary)
         painter.setPen(muted)
         painter.drawText(row3, left_center, fm.elidedText(summary, Qt.TextElideMode.ElideRight, row3.width()))
+
+        # Line 4 (only when forms were submitted): what the agent recorded in the screen-pop form.
+        if entry.forms:
+            row4 = QRect(text.left(), row3.bottom() + 2, text.width(), line)
+            painter.setPen(text_colour)
+            painter.drawText(row4, left_center,
+                             fm.elidedText(forms_text(entry), Qt.TextElideMode.ElideRight, row4.width()))
         painter.restore()
 
 

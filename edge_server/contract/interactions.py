@@ -148,6 +148,23 @@ class CustomerCard(Message):
     merged_into: str = ""  # set on a card that was merged away: follow it
 
 
+class SubmittedField(Message):
+    label_en: str
+    label_zh: str = ""
+    value: str = ""  # as shown: a choice's label, "是/Yes" for a ticked checkbox
+
+
+class SubmittedForm(Message):
+    """A screen-pop form an agent submitted for the interaction (the latest per form)."""
+
+    name: str
+    design_id: str
+    revision: int
+    ts_ms: int
+    by: str = ""
+    fields: list[SubmittedField] = []
+
+
 class TimelineEntry(Message):
     """One past or present interaction of a customer, on any channel."""
 
@@ -168,6 +185,7 @@ class TimelineEntry(Message):
     rating_comment: str = ""
     summary: str = ""  # the customer's first message, cut to 140 characters
     message_count: int = 0
+    forms: list[SubmittedForm] = []
 
 
 class CannedResponse(Message):

@@ -24,9 +24,13 @@ from edge_server.contract.interactions import (
     CustomerView,
     Identity,
     Timeline,
+    SubmittedField,
+    SubmittedForm,
     TimelineEntry,
     Transcript,
 )
+
+_forms_json = msgspec.json.Decoder()
 
 log = logging.getLogger("sb.store")
 
@@ -158,6 +162,54 @@ def _entry(row: tuple[Any, ...]) -> TimelineEntry:
     )
 
 
+_FORMS_SQL = """
+    SELECT s.interaction_id, s.design_id, s.revision, s.ts_ms, s.actor, s.form_values, r.doc
+    FROM form_submissions s LEFT JOIN design_revisions r ON r.design_id = s.design_id AND r.number = s.revision
+    WHERE list_contains(?, s.interaction_id)
+    ORDER BY s.ts_ms"""
+
+
+def _shown(field: dict[str, Any], value: Any) -> str:
+    if isinstance(value, bool):
+        return "是 / Yes" if value else "否 / No"
+    options = {str(o.get("value")): o.get("label", {}) for o in field.get("options", []) if isinstance(o, dict)}
+    if isinstance(value, list):
+        return ", ".join(_label(options.get(str(v)), str(v)) for v in value)
+    return _label(options.get(str(value)), str(value)) if options else str(value)
+
+
+def _label(text: Any, fallback: str, locale: str = "zh-CN") -> str:
+    if isinstance(text, dict):
+        return str(text.get(locale) or text.get("en") or next(iter(text.values()), fallback) or fallback)
+    return fallback
+
+
+def _attach_forms(cur: Any, entries: list[TimelineEntry]) -> None:
+    """The forms submitted for these interactions (latest per form), labelled from the revision submitted."""
+    if not entries:
+        return
+    by_id = {e.interaction_id: e for e in entries}
+    latest: dict[tuple[str, str], SubmittedForm] = {}
+    for iid, design_id, revision, ts_ms, actor, values_json, doc_json in cur.execute(
+            _FORMS_SQL, [list(by_id)]).fetchall():
+        values = _forms_json.decode(values_json) if values_json else {}
+        doc = _forms_json.decode(doc_json) if doc_json else {}
+        fields = [f for f in doc.get("fields", []) if isinstance(f, dict)]
+        shown: list[SubmittedField] = []
+        for f in fields:
+            key = f.get("key", "")
+            if key not in values or values[key] in (None, "", []):
+                continue
+            label = f.get("label", {})
+            shown.append(SubmittedField(label_en=_label(label, key, "en"), label_zh=_label(label, key),
+                                        value=_shown(f, values[key])[:200]))
+        latest[(iid, design_id)] = SubmittedForm(name=str(doc.get("name", design_id)), design_id=design_id,
+                                                 revision=int(revision), ts_ms=int(ts_ms), by=str(actor),
+                                                 fields=shown)
+    for (iid, _), form in latest.items():
+        by_id[iid].forms.append(form)
+
+
 def timeline_args(key: str, before_ms: int, before_id: str, limit: int) -> list[object]:
     """The parameters of TIMELINE_SQL: rows strictly before (before_ms, before_id); before_ms 0: the newest."""
     return [key, before_ms, before_ms, before_ms, before_id, limit]
@@ -167,7 +219,9 @@ def _timeline(cur: Any, customer_id: str, before_ms: int, limit: int,
               before_id: str = "") -> tuple[list[TimelineEntry], bool]:
     limit = max(0, min(int(limit), 500))
     rows = cur.execute(TIMELINE_SQL, timeline_args(customer_id, before_ms, before_id, limit + 1)).fetchall()
-    return [_entry(r) for r in rows[:limit]], len(rows) > limit
+    entries = [_entry(r) for r in rows[:limit]]
+    _attach_forms(cur, entries)
+    return entries, len(rows) > limit
 
 
 def timeline(cur: Any, customer_id: str, before_ms: int, limit: int, before_id: str = "") -> Timeline:
@@ -193,6 +247,7 @@ def transcript(cur: Any, interaction_id: str) -> Transcript | None:
     if not rows:
         return None
     entry = _entry(rows[0])
+    _attach_forms(cur, [entry])
     cid_row = cur.execute("SELECT customer_id FROM interactions WHERE interaction_id = ?", [interaction_id]).fetchone()
     msgs = cur.execute(
         """SELECT seq, message_id, ts_ms, author_kind, author, author_name, body, private, client_msg_id,
