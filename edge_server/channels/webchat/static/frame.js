@@ -177,6 +177,7 @@
     var line = $("agent-line");
     if (f.state === "connected" && S.agentNames.length) { line.textContent = t("joined", { name: S.agentNames.join(", ") }); }
     else if (f.state === "closed" || f.state === "wrapup") { line.textContent = t("ended"); }
+    else if (f.state === "flow") { line.textContent = t("bot"); }
     else { line.textContent = t("waiting"); }
     var ended = f.state === "closed" || f.state === "wrapup";
     $("composer").hidden = ended;
@@ -272,7 +273,7 @@
     var mine = f.author_kind === "customer";
     var li = mine ? findByCmid(f.client_msg_id) : null;
     if (li) { setSeq(li, f.seq); return; }
-    var kind = mine ? "customer" : (f.author_kind === "system" ? "system" : "agent");
+    var kind = mine ? "customer" : (f.author_kind === "system" || f.author_kind === "bot" ? f.author_kind : "agent");
     li = buildBubble(kind, f.text, f.attachments, f.author_name, f.ts_ms);
     li.dataset.seq = String(f.seq);
     if (f.client_msg_id) { li.dataset.cmid = f.client_msg_id; }
@@ -280,7 +281,7 @@
     updateReceipt(li);
     $("messages").scrollTop = $("messages").scrollHeight;
     if (!mine) {
-      if (kind === "agent") { $("typing").hidden = true; }
+      if (kind === "agent" || kind === "bot") { $("typing").hidden = true; }
       if (S.open && document.visibilityState === "visible") { markRead(); }
       else { S.unread += 1; toParent({ type: "sb-unread", count: S.unread }); }
     }
