@@ -133,6 +133,17 @@ class FlowEditor(QWidget):
         self.model.subscribe(self._on_model_changed)
         self._show_properties(force=True)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            for name, text in self._action_texts().items():
+                self.actions_by_name[name].setText(text)
+            self._arrange.setText(self.tr("Arrange"))
+            self.tabs.setTabText(0, self.tr("Properties"))
+            self.tabs.setTabText(1, self.tr("Outline"))
+            self.view.setAccessibleName(self.tr("Flow canvas"))
+            self.palette.retranslate()
+        super().changeEvent(event)
+
     # --- actions and shortcuts -----------------------------------------------------------------
 
     def _action(self, name: str, text: str, slot: Any, shortcut: QKeySequence | str | None = None, *,
@@ -148,39 +159,52 @@ class FlowEditor(QWidget):
         self.actions_by_name[name] = act
         return act
 
+    def _action_texts(self) -> dict[str, str]:
+        """Every action's text in the current UI language (rebuilt on a live language switch)."""
+        return {
+            "copy": self.tr("Copy"), "cut": self.tr("Cut"), "paste": self.tr("Paste"), "delete": self.tr("Delete"),
+            "select_all": self.tr("Select all"), "set_entry": self.tr("Set as start node"),
+            "add_note": self.tr("Add note…"),
+            "align_left": self.tr("Align left"), "align_right": self.tr("Align right"),
+            "align_top": self.tr("Align top"), "align_bottom": self.tr("Align bottom"),
+            "align_hcenter": self.tr("Align centres vertically"),
+            "align_vcenter": self.tr("Align centres horizontally"),
+            "distribute_horizontal": self.tr("Distribute horizontally"),
+            "distribute_vertical": self.tr("Distribute vertically"),
+            "zoom_in": self.tr("Zoom in"), "zoom_out": self.tr("Zoom out"), "fit": self.tr("Fit to contents"),
+        }
+
     def _build_actions(self) -> QToolBar:
         S = QKeySequence.StandardKey  # noqa: N806 - short alias
-        self._action("copy", self.tr("Copy"), self.copy, S.Copy)
-        self._action("cut", self.tr("Cut"), self.cut, S.Cut)
-        self._action("paste", self.tr("Paste"), self.paste, S.Paste)
-        self._action("delete", self.tr("Delete"), self.delete_selection, S.Delete)
-        self._action("select_all", self.tr("Select all"), self.select_all, S.SelectAll)
-        self._action("set_entry", self.tr("Set as start node"), self.set_entry_to_selection)
-        self._action("add_note", self.tr("Add note…"), self._add_note_interactive)
-        align_names = {
-            "left": (self.tr("Align left"), "Ctrl+Shift+Left"),
-            "right": (self.tr("Align right"), "Ctrl+Shift+Right"),
-            "top": (self.tr("Align top"), "Ctrl+Shift+Up"),
-            "bottom": (self.tr("Align bottom"), "Ctrl+Shift+Down"),
-            "hcenter": (self.tr("Align centres vertically"), "Ctrl+Shift+C"),
-            "vcenter": (self.tr("Align centres horizontally"), "Ctrl+Shift+M"),
+        text = self._action_texts()
+        self._action("copy", text["copy"], self.copy, S.Copy)
+        self._action("cut", text["cut"], self.cut, S.Cut)
+        self._action("paste", text["paste"], self.paste, S.Paste)
+        self._action("delete", text["delete"], self.delete_selection, S.Delete)
+        self._action("select_all", text["select_all"], self.select_all, S.SelectAll)
+        self._action("set_entry", text["set_entry"], self.set_entry_to_selection)
+        self._action("add_note", text["add_note"], self._add_note_interactive)
+        align_keys = {
+            "left": "Ctrl+Shift+Left", "right": "Ctrl+Shift+Right", "top": "Ctrl+Shift+Up",
+            "bottom": "Ctrl+Shift+Down", "hcenter": "Ctrl+Shift+C", "vcenter": "Ctrl+Shift+M",
         }
         for mode in ALIGN_MODES:
-            text, key = align_names[mode]
-            self._action(f"align_{mode}", text, lambda _=False, m=mode: self.align(m), key)
-        self._action("distribute_horizontal", self.tr("Distribute horizontally"),
+            self._action(f"align_{mode}", text[f"align_{mode}"], lambda _=False, m=mode: self.align(m),
+                         align_keys[mode])
+        self._action("distribute_horizontal", text["distribute_horizontal"],
                      lambda: self.distribute("horizontal"), "Ctrl+Shift+H")
-        self._action("distribute_vertical", self.tr("Distribute vertically"),
+        self._action("distribute_vertical", text["distribute_vertical"],
                      lambda: self.distribute("vertical"), "Ctrl+Shift+V")
-        self._action("zoom_in", self.tr("Zoom in"), self.view.zoom_in, "Ctrl+=", canvas_only=False)
-        self._action("zoom_out", self.tr("Zoom out"), self.view.zoom_out, "Ctrl+-", canvas_only=False)
-        self._action("fit", self.tr("Fit to contents"), self.view.fit_contents, "Ctrl+0", canvas_only=False)
+        self._action("zoom_in", text["zoom_in"], self.view.zoom_in, "Ctrl+=", canvas_only=False)
+        self._action("zoom_out", text["zoom_out"], self.view.zoom_out, "Ctrl+-", canvas_only=False)
+        self._action("fit", text["fit"], self.view.fit_contents, "Ctrl+0", canvas_only=False)
         # Ctrl++ also zooms in (the "=" key needs no Shift on most layouts, the "+" key on keypads).
         self.actions_by_name["zoom_in"].setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
 
         bar = QToolBar()
         bar.setAccessibleName(self.tr("Canvas tools"))
         arrange = QToolButton()
+        self._arrange = arrange
         arrange.setText(self.tr("Arrange"))
         arrange.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(arrange)

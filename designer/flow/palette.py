@@ -39,8 +39,10 @@ class FlowPalette(QTreeWidget):
         self.setToolTip(self.tr("Drag a node onto the canvas, or press Enter to add it in the middle"))
         zh = ui_is_chinese()
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._groups: dict[str, QTreeWidgetItem] = {}
         for cat, (en, cn) in CATEGORY_LABELS.items():
             group = QTreeWidgetItem(self, [cn if zh else en])
+            self._groups[cat] = group
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = group.font(0)
             font.setBold(True)
@@ -58,6 +60,18 @@ class FlowPalette(QTreeWidget):
                 self._items[t.name] = item
             group.setExpanded(True)
         self.itemActivated.connect(self._on_item_activated)
+
+    def retranslate(self) -> None:
+        """Labels and help in the UI language now (a live language switch)."""
+        zh = ui_is_chinese()
+        self.setAccessibleName(self.tr("Node palette"))
+        self.setToolTip(self.tr("Drag a node onto the canvas, or press Enter to add it in the middle"))
+        for cat, (en, cn) in CATEGORY_LABELS.items():
+            self._groups[cat].setText(0, cn if zh else en)
+        for name, item in self._items.items():
+            t = NODE_TYPES[name]
+            item.setText(0, t.label_zh if zh else t.label_en)
+            item.setToolTip(0, (t.help_zh if zh else t.help_en) or "")
 
     def item_for(self, type_name: str) -> QTreeWidgetItem:
         return self._items[type_name]

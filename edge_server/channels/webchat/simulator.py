@@ -106,6 +106,7 @@ class Simulator:
             script = SCRIPTS[(persona.lang, persona.topic)]
             if v.welcome.state != "chat":
                 await v.start(script[0], name=persona.name, email=persona.email)
+            await self._through_the_flow(v, persona.lang)
             for line in script[1:]:
                 await self._wait_agent_reply(v, timeout=600)
                 await asyncio.sleep(self.rnd.uniform(1.5, 6))  # think, then type
@@ -117,6 +118,25 @@ class Simulator:
             await asyncio.sleep(self.rnd.uniform(1, 4))
             await v.rate(self.rnd.choice([3, 4, 5, 5, 5, 2, 1, 4]), self.rnd.choice(COMMENTS[persona.lang]))
 
+    async def _through_the_flow(self, v: Visitor, lang: str) -> None:
+        """When a published flow answers first: ask for a person, as a visitor who wants one would."""
+        for _ in range(6):
+            await v.wait_for(lambda: v.interaction is not None, timeout=30, what="the conversation")
+            if v.interaction is None or v.interaction.state != "flow":
+                return
+            seen = v.last_seq
+            try:
+                await v.wait_for(lambda: v.interaction is None or v.interaction.state != "flow" or any(
+                    m.author_kind == "bot" and s > seen for s, m in v.messages.items()), timeout=30,
+                    what="the assistant")
+            except VisitorError:
+                pass
+            if v.interaction is None or v.interaction.state != "flow":
+                return
+            await asyncio.sleep(self.rnd.uniform(1, 3))
+            bot = [m.text for s, m in sorted(v.messages.items()) if m.author_kind == "bot"]
+            await v.send(_ask_for_agent(bot[-1] if bot else "", lang))
+
     @staticmethod
     async def _wait_agent_reply(v: Visitor, timeout: float) -> None:
         seen = v.last_seq
@@ -125,3 +145,12 @@ class Simulator:
                          timeout=timeout, what="an agent reply")
         if v.interaction is not None and v.interaction.state in ("wrapup", "closed"):
             raise VisitorError("the chat ended")
+
+
+def _ask_for_agent(prompt: str, lang: str) -> str:
+    """The menu option that reaches a person ("3. 人工客服"), else the words a bot hands off on."""
+    for line in prompt.splitlines():
+        key, dot, label = line.strip().partition(".")
+        if dot and key.strip() and any(w in label.lower() for w in ("人工", "客服", "agent", "person")):
+            return key.strip()
+    return "人工" if lang.startswith("zh") else "agent"

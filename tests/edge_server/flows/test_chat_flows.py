@@ -181,3 +181,26 @@ async def test_an_agent_can_neither_publish_nor_bind(data_dir: Path) -> None:
             with pytest.raises(SwitchboardError) as err:
                 await alice.request(body)
             assert err.value.code == ErrorCode.FORBIDDEN
+
+
+def test_the_simulated_visitor_asks_for_a_person_in_menus_and_bots() -> None:
+    from edge_server.channels.webchat.simulator import _ask_for_agent
+
+    assert _ask_for_agent("请问需要什么帮助？\n1. 账单问题\n2. 购买咨询\n3. 人工客服", "zh") == "3"
+    assert _ask_for_agent("How can we help?\n1. Billing\n2. Talk to an agent", "en") == "2"
+    assert _ask_for_agent("请说出您的问题。", "zh") == "人工"
+    assert _ask_for_agent("Your question?", "en") == "agent"
+
+
+@pytest.mark.asyncio
+async def test_a_simulated_visitor_of_the_demo_gets_through_the_flow_to_an_agent(data_dir: Path) -> None:
+    from edge_server.channels.webchat.simulator import Simulator
+
+    async with chat_edge(data_dir) as app, agent(app, "sup", ready=False) as sup, agent(app, "alice") as alice:
+        await publish_and_bind(sup, chat_flow())
+        sim = Simulator(app.webchat.base_url, 1, data_dir, seed=7)
+        async with Visitor(app.webchat.base_url) as v:
+            await v.start("你好")
+            await sim._through_the_flow(v, "zh")  # the menu: "2. 人工"
+            assert v.interaction is not None and v.interaction.state != "flow"
+            await accept(alice, v.interaction.interaction_id)
