@@ -16,7 +16,9 @@ DEBS_FONTS := fonts-wqy-microhei fonts-noto-color-emoji
 DEBS_BROWSER := chromium chromium-driver
 # The email channel's tests run a real IMAP server (started by the tests, never as a system service).
 DEBS_MAIL := dovecot-imapd
-DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS) $(DEBS_BROWSER) $(DEBS_MAIL)
+# Voice tests and prompts: SIPp as the carrier, baresip as an independent phone, espeak-ng for spoken prompts.
+DEBS_VOICE := sip-tester baresip espeak-ng
+DEBS := $(DEBS_QT) $(DEBS_XCB) $(DEBS_AUDIO) $(DEBS_FONTS) $(DEBS_BROWSER) $(DEBS_MAIL) $(DEBS_VOICE)
 
 TS := $(wildcard resources/i18n/*.ts)
 QM := $(TS:.ts=.qm)

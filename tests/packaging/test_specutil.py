@@ -34,7 +34,8 @@ def test_resource_datas_skip_sources_and_keep_layout() -> None:
     assert names["app.svg"] == str(Path("resources/icons"))
     assert names["switchboard_zh_CN.qm"] == str(Path("resources/i18n"))
     assert not any(n.endswith(".ts") for n in names)
-    assert {Path(s).name for s, _ in su.resource_datas(su.EDGE_RESOURCES)} == {"site.toml"}
+    assert {Path(s).name for s, _ in su.resource_datas(su.EDGE_RESOURCES)} == {
+        "site.toml", "webchat_flow.json", "billing_form.json"}  # the demo site and its designs
 
 
 def test_forbidden_detection_in_toc_and_tree(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from edge_server.bus.client import EdgeClient, LinkState
 from edge_server.contract.errors import ErrorCode, SwitchboardError
 from edge_server.contract.messages import Message, Snapshot
+from edge_server.contract.wire import DEFAULT_MAX_FRAME_BYTES
 from tests.edge_server.bus.bus_helpers import (
     BusTestHandler,
     Echo,
@@ -173,7 +174,7 @@ async def test_not_a_request_type_is_refused_locally(keyset: KeySet) -> None:
                 await client.request(EchoReply(text="a reply, not a request"), timeout=1)
             assert e.value.code is ErrorCode.UNKNOWN_TYPE
             with pytest.raises(SwitchboardError) as e:
-                await client.request(Echo(text="x" * 300_000), timeout=1)
+                await client.request(Echo(text="x" * (DEFAULT_MAX_FRAME_BYTES + 10)), timeout=1)
             assert e.value.code is ErrorCode.TOO_LARGE
 
 
