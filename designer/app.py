@@ -47,7 +47,7 @@ def run(opts: DesignerOptions) -> int:
 
     from designer.controller import EXIT_BUG, DesignerController
     from designer.main_window import DesignerWindow
-    from designer.session import DesignerSession
+    from desktop.session import EdgeSession
     from desktop import settings as S
     from desktop import tasks
     from desktop.i18n import Translations, ensure_cjk_font, resolve_language
@@ -87,7 +87,7 @@ def run(opts: DesignerOptions) -> int:
         log.error("cannot read the stylesheet: %s", e)
 
     # Its own client id: a desktop on the same PC keeps its session while the designer logs in.
-    session = DesignerSession(client_id=settings.client_id() + "-designer",
+    session = EdgeSession(client_id=settings.client_id() + "-designer",
                               login_timeout_s=settings.get(S.LOGIN_TIMEOUT_S),
                               request_timeout_s=settings.get(S.REQUEST_TIMEOUT_S),
                               heartbeat_ms=settings.get(S.HEARTBEAT_MS))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 from designer.design_client import DesignClient
 from designer.main_window import DesignerWindow
 from designer.options import DesignerOptions
-from designer.session import DesignerSession
+from desktop.session import EdgeSession
 from desktop import settings as S
 from desktop import tasks
 from desktop.client_config import ClientConfig
@@ -36,7 +36,7 @@ EXIT_FORBIDDEN = 5  # unattended login as an agent
 class DesignerController(QObject):
     """Login dialog, session and window; :meth:`run` is the app's life."""
 
-    def __init__(self, *, session: DesignerSession, settings: Settings, translations: Translations,
+    def __init__(self, *, session: EdgeSession, settings: Settings, translations: Translations,
                  window: DesignerWindow, config: ClientConfig, opts: DesignerOptions,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)

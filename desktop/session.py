@@ -381,6 +381,15 @@ class EdgeSession(QObject):
             return None
         return await self._request(command, client, body)
 
+    async def request(self, body: Message, *, timeout: float | None = None) -> Message:
+        """Send a registered request; its reply, or SwitchboardError (refused with its code and details,
+        timed out, not logged in). For callers that must tell one refusal from another (a save CONFLICT,
+        a form's per-field errors); :meth:`call` suits those that only show a message."""
+        client = self._client
+        if client is None or not self.is_logged_in:
+            raise SwitchboardError(ErrorCode.NOT_LOGGED_IN, "not logged in")
+        return await client.request(body, timeout=timeout)
+
     async def close(self) -> None:
         """Drop the connection without logging out (the edge times the session out)."""
         await self._teardown()

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QDateTime, QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from desktop.forms.client import ScreenFormClient
+from desktop.forms.client import FormRefused, ScreenFormClient
 from desktop.forms.texts import ui_locale
 from desktop.forms.view import FormView
 from desktop.tasks import spawn
@@ -197,8 +197,12 @@ class FormSection(QFrame):
         self.loaded.emit(True)
 
     async def _submit(self, gen: int, screen: ScreenForm, values: dict[str, Any]) -> None:
+        refused: FormRefused | None = None
+        result: FormSubmission | None = None
         try:
             result = await self._client.submit(screen.interaction_id, screen.design_id, screen.revision, values)
+        except FormRefused as e:
+            refused = e
         finally:
             self._submitting = False
             if gen == self._gen:
@@ -206,13 +210,16 @@ class FormSection(QFrame):
         if gen != self._gen:
             return
         if result is None:
-            # The edge re-checks with the same forms_eval: running it here puts its per-field
-            # messages under the fields (the session hands back only a message, not details).
-            self.view.check()
+            if refused is not None and refused.errors:
+                self.view.set_errors(refused.errors)  # the edge's own per-field verdict
+            else:
+                self.view.check()
+            reason = refused.message if refused is not None else self._last_failure
             self.error_label.setText(self.tr("The form was not saved: {reason}").format(
-                reason=self._last_failure or self.tr("the edge refused it")))
+                reason=reason or self.tr("the edge refused it")))
             self.error_label.show()
             return
+        self.error_label.hide()
         self._show_saved(result)
         self.submitted.emit(result)
 

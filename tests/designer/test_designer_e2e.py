@@ -30,7 +30,7 @@ from designer.flow.commands import SetConfig  # noqa: E402
 from designer.main_window import DesignerWindow  # noqa: E402
 from designer.options import DesignerOptions  # noqa: E402
 from designer.publish_dialog import PublishDialog  # noqa: E402
-from designer.session import DesignerSession  # noqa: E402
+from desktop.session import EdgeSession  # noqa: E402
 from desktop.client_config import ClientConfig, load_client_config  # noqa: E402
 from desktop.i18n import Translations  # noqa: E402
 from desktop.settings import Settings  # noqa: E402
@@ -95,16 +95,16 @@ def live_edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveEdge]:
 
 
 @pytest.fixture
-def sessions(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> Iterator[list[DesignerSession]]:
-    made: list[DesignerSession] = []
+def sessions(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> Iterator[list[EdgeSession]]:
+    made: list[EdgeSession] = []
     yield made
     for s in made:
         run(qtbot, s.close())
 
 
-def _login(qtbot: QtBot, sessions: list[DesignerSession], edge: LiveEdge, client: str, user: str) -> DesignClient:
+def _login(qtbot: QtBot, sessions: list[EdgeSession], edge: LiveEdge, client: str, user: str) -> DesignClient:
     cfg = edge.config(client)
-    s = DesignerSession(client_id=f"test-{client}-{user}", login_timeout_s=10, request_timeout_s=10)
+    s = EdgeSession(client_id=f"test-{client}-{user}", login_timeout_s=10, request_timeout_s=10)
     sessions.append(s)
     assert run(qtbot, s.login(cfg.edge, user, PASSWORD, server_key=cfg.server_key, client_keys=cfg.client_keys))
     return DesignClient(s)
@@ -127,7 +127,7 @@ def test_agent_is_refused_supervisor_gets_in(qtbot: QtBot, qloop: asyncio.Abstra
                                              tmp_path: Path, qapp: QApplication) -> None:
     cfg = live_edge.config("des1")
     settings = Settings(QSettings(str(tmp_path / "designer.ini"), QSettings.Format.IniFormat))
-    session = DesignerSession(client_id="test-login", login_timeout_s=10, request_timeout_s=10)
+    session = EdgeSession(client_id="test-login", login_timeout_s=10, request_timeout_s=10)
     window = DesignerWindow()
     qtbot.addWidget(window)
     controller = DesignerController(session=session, settings=settings, translations=Translations(qapp, tmp_path),
@@ -156,7 +156,7 @@ def test_agent_is_refused_supervisor_gets_in(qtbot: QtBot, qloop: asyncio.Abstra
 # --- drafts -----------------------------------------------------------------------------------------------------
 
 
-def test_new_flow_edit_save_reopen(qtbot: QtBot, sessions: list[DesignerSession], live_edge: LiveEdge) -> None:
+def test_new_flow_edit_save_reopen(qtbot: QtBot, sessions: list[EdgeSession], live_edge: LiveEdge) -> None:
     window = _window(qtbot, _login(qtbot, sessions, live_edge, "des1", "sup"))
     tab = window.new_design("flow", "Greeting", FlowChannel.CHAT)
     editor = tab.editor
@@ -191,7 +191,7 @@ def test_new_flow_edit_save_reopen(qtbot: QtBot, sessions: list[DesignerSession]
     assert again == [reopened] and window.tabs.count() == 1
 
 
-def test_conflicting_save_offers_copy_or_reload(qtbot: QtBot, sessions: list[DesignerSession],
+def test_conflicting_save_offers_copy_or_reload(qtbot: QtBot, sessions: list[EdgeSession],
                                                 live_edge: LiveEdge) -> None:
     window = _window(qtbot, _login(qtbot, sessions, live_edge, "des1", "sup"))
     other = _login(qtbot, sessions, live_edge, "des2", "admin")
@@ -231,7 +231,7 @@ def test_conflicting_save_offers_copy_or_reload(qtbot: QtBot, sessions: list[Des
     assert reloaded.document().nodes == doc.nodes  # my rewiring is gone
 
 
-def test_new_form_saved_when_closing(qtbot: QtBot, sessions: list[DesignerSession], live_edge: LiveEdge) -> None:
+def test_new_form_saved_when_closing(qtbot: QtBot, sessions: list[EdgeSession], live_edge: LiveEdge) -> None:
     client = _login(qtbot, sessions, live_edge, "des1", "sup")
     window = _window(qtbot, client)
     tab = window.new_design("form", "Intake")
@@ -253,7 +253,7 @@ def test_new_form_saved_when_closing(qtbot: QtBot, sessions: list[DesignerSessio
 # --- publish, history, bindings, edge simulation ------------------------------------------------------------------
 
 
-def test_publish_history_rollback_bindings(qtbot: QtBot, sessions: list[DesignerSession], live_edge: LiveEdge) -> None:
+def test_publish_history_rollback_bindings(qtbot: QtBot, sessions: list[EdgeSession], live_edge: LiveEdge) -> None:
     client = _login(qtbot, sessions, live_edge, "des1", "sup")
     window = _window(qtbot, client)
     broken = menu_flow("publish-flow", queue="")  # the route node names no queue: an error
@@ -326,7 +326,7 @@ def test_publish_history_rollback_bindings(qtbot: QtBot, sessions: list[Designer
     assert "not changed" in bindings.status_label.text()
 
 
-def test_test_cases_run_on_the_edge(qtbot: QtBot, sessions: list[DesignerSession], live_edge: LiveEdge) -> None:
+def test_test_cases_run_on_the_edge(qtbot: QtBot, sessions: list[EdgeSession], live_edge: LiveEdge) -> None:
     window = _window(qtbot, _login(qtbot, sessions, live_edge, "des1", "sup"))
     tab = window.add_tab(menu_flow("edge-sim-flow"), None)
     sim = window.simulation

@@ -18,7 +18,7 @@ from shell_support import compile_catalogues, menu_flow, qloop, run, start, wait
 from designer.conflict_dialog import UnsavedDialog  # noqa: E402
 from designer.controller import DesignerController  # noqa: E402
 from designer.options import DesignerOptions  # noqa: E402
-from designer.session import DesignerSession  # noqa: E402
+from desktop.session import EdgeSession  # noqa: E402
 from desktop import settings as S  # noqa: E402
 from desktop.client_config import ClientConfig  # noqa: E402
 from desktop.i18n import Translations  # noqa: E402
@@ -261,7 +261,7 @@ def test_language_menu_switches_the_running_ui(qtbot: QtBot, qloop: asyncio.Abst
     translations = Translations(qapp, compile_catalogues(tmp_path))
     window = DesignerWindow()
     qtbot.addWidget(window)
-    controller = DesignerController(session=DesignerSession(client_id="test-lang"), settings=settings,
+    controller = DesignerController(session=EdgeSession(client_id="test-lang"), settings=settings,
                                     translations=translations, window=window, config=ClientConfig(),
                                     opts=DesignerOptions())
     try:

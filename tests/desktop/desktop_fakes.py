@@ -283,6 +283,24 @@ class FakeSession(QObject):
             self.command_failed.emit(command, f"{command} failed")
         return reply
 
+    async def request(self, body: Message, *, timeout: float | None = None) -> Message:
+        """Answer from ``self.replies`` by the body's registered name; None (or a SwitchboardError in
+        ``self.replies``) raises, as the real session does."""
+        from edge_server.contract.errors import ErrorCode, SwitchboardError
+        from edge_server.contract.messages import type_name
+
+        command = type_name(body)
+        self.calls.append(("request", command, body))
+        await asyncio.sleep(self.command_delay_s)
+        reply = self.replies.get(command)
+        if callable(reply):
+            reply = reply(body)
+        if isinstance(reply, SwitchboardError):
+            raise reply
+        if reply is None:
+            raise SwitchboardError(ErrorCode.INVALID_ARGUMENT, f"{command} failed")
+        return reply
+
     async def close(self) -> None:
         self.calls.append(("close",))
         self.snapshot = None

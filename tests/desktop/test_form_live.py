@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.forms.client import ScreenFormClient
+from desktop.forms.client import FormRefused, ScreenFormClient
 from desktop.screenpop.form_section import FormSection, form_context
 from desktop.session import EdgeSession
 from edge_server.contract import designs as cd
@@ -99,9 +99,9 @@ def test_section_against_a_real_edge(qtbot: QtBot, edge: Any) -> None:
         # The edge re-checks with forms_eval: what the form refuses here, it refuses there.
         client = ScreenFormClient(session)  # type: ignore[arg-type]
         bad = dict(saved.values, amount=9000)  # over the form's max validator
-        assert run(qtbot, client.submit(iid, "billing", revision.number, bad)) is None
-        assert failures and failures[-1][0] == "submit_form"
-        assert "need attention" in failures[-1][1]  # the session passes on the edge's message only
+        refusal = run(qtbot, _refused(client.submit(iid, "billing", revision.number, bad)))
+        assert "need attention" in refusal.message
+        assert list(refusal.errors) == ["amount"] and refusal.errors["amount"][0]["en"]  # the edge's verdict
         # A second valid submit is a second submission.
         again = run(qtbot, client.submit(iid, "billing", revision.number, saved.values))
         assert again is not None and again.submission_id != saved.submission_id
@@ -109,3 +109,11 @@ def test_section_against_a_real_edge(qtbot: QtBot, edge: Any) -> None:
         assert reloaded is not None and len(reloaded.submissions) == 2
     finally:
         run(qtbot, session.close())
+
+
+async def _refused(submit: Any) -> FormRefused:
+    try:
+        await submit
+    except FormRefused as e:
+        return e
+    raise AssertionError("the edge stored an invalid submission")

@@ -49,7 +49,7 @@ def _panel(qtbot: QtBot, hub: InteractionsHub) -> ScreenPopPanel:
 
 
 def _submits(session: FakeSession) -> list[SubmitForm]:
-    return [c[2] for c in session.sent("call") if c[1] == "submit_form"]
+    return [c[2] for c in session.sent("request") if c[1] == "submit_form"]
 
 
 def _fill(section: FormSection) -> None:
@@ -150,7 +150,7 @@ def test_refused_submit_says_why_and_keeps_everything(
     _fill(s)
     s.view.submit_button.click()
     qtbot.waitUntil(lambda: s.error_label.isVisible(), timeout=3000)
-    assert s.error_label.text() == "The form was not saved: submit_form failed"
+    assert s.error_label.text() == "The form was not saved: submit_form failed"  # the edge's message
     assert s.status_label.text() == "" and s.view.submit_button.isEnabled()
     assert s.view.values()["account_no"] == "12345678"
 

@@ -23,6 +23,7 @@ from edge_server.channels.base import (ChannelInbox, ChannelLimits, InboundAttac
 from edge_server.channels.wechat.api import ApiClient, ApiError, TransportError
 from edge_server.channels.wechat.inbound import CHANNEL
 from edge_server.channels.wechat.settings import WeChatAccountConfig, load_account
+from edge_server.channels.wechat.template import send_template
 from edge_server.channels.wechat.webhook import WeChatWebhook
 from edge_server.channels.wechat.window import ReplyWindows, WindowRules
 from edge_server.contract.interactions import IdentityKind
@@ -110,8 +111,11 @@ class WeChatAdapter:
     # -- life cycle --------------------------------------------------------------------------------
 
     def limits(self) -> ChannelLimits:
+        # With a template fallback a closed window does not stop a text reply (it goes as a template),
+        # so the composer must not refuse it: no window on the interaction.
+        window_s = 0 if self.cfg.template_fallback is not None else self.cfg.reply_window_s
         return ChannelLimits(max_chars=self.cfg.max_chars, media_types=sorted(_SEND_TYPES),
-                             reply_window_s=self.cfg.reply_window_s,
+                             reply_window_s=window_s,
                              replies_per_window=self.cfg.replies_per_window)
 
     def webhooks(self) -> list[WeChatWebhook]:
@@ -239,6 +243,8 @@ class WeChatAdapter:
             return SendResult()
         refusal = self.windows.refusal(self.inbox, openid, self._now_ms(), len(parts) - done)
         if refusal is not None:
+            if refusal[1] == 45015 and self._template_fits(parts):
+                return await self._as_template(openid, out)
             raise SendError(refusal[0], not_sent=True, permanent=True)
         provider_id = ""
         for i in range(done, len(parts)):
@@ -248,6 +254,8 @@ class WeChatAdapter:
             except (ApiError, TransportError) as e:
                 if isinstance(e, ApiError) and e.errcode in (45015, 45047):
                     await self.windows.exhausted(self.inbox, openid, closed=e.errcode == 45015)
+                if isinstance(e, ApiError) and e.errcode == 45015 and self._template_fits(parts):
+                    return await self._as_template(openid, out)
                 err = send_error(e, window_s=self.cfg.reply_window_s, done=i, total=len(parts))
                 log.info("wechat %s: send %s part %d/%d failed: %s", self.account, out.idempotency_key,
                          i + 1, len(parts), err.reason)
@@ -256,6 +264,18 @@ class WeChatAdapter:
             if len(parts) > 1:
                 await self.inbox.set_cursor(progress, str(i + 1))
             provider_id = str(body.get("msgid", "") or provider_id)
+        return SendResult(provider_id=provider_id)
+
+    def _template_fits(self, parts: list[tuple[str, Any]]) -> bool:
+        """A template carries text only: a reply with attachments fails with the window's reason instead."""
+        return self.cfg.template_fallback is not None and [k for k, _ in parts] == ["text"]
+
+    async def _as_template(self, openid: str, out: OutboundMessage) -> SendResult:
+        tf = self.cfg.template_fallback
+        assert tf is not None
+        provider_id = await send_template(self.api, tf, openid, out.text, out.idempotency_key)
+        log.info("wechat %s: %s sent as template message %s (reply window closed)", self.account,
+                 out.idempotency_key, provider_id or "?")
         return SendResult(provider_id=provider_id)
 
     async def _send_part(self, openid: str, kind: str, value: Any) -> dict[str, Any]:

@@ -3,13 +3,16 @@
 Serves ``/cgi-bin/token`` and ``/cgi-bin/stable_token`` (expiry, re-fetch invalidates the previous
 token after a 5-minute grace → 40001; expired → 42001), ``/cgi-bin/message/custom/send`` (48 h
 window → 45015, quota per customer message → 45047), ``/cgi-bin/media/upload`` and
-``/cgi-bin/media/get`` (3-day expiry → 40007), and pushes signed (and in safe / compatible mode
+``/cgi-bin/media/get`` (3-day expiry → 40007), ``/cgi-bin/message/template/send`` (§1.11: unknown
+template_id → 40037, unfollowed customer → 43004, client_msg_id sends once per openid within 10 min,
+then a ``TEMPLATESENDJOBFINISH`` push with the result), and pushes signed (and in safe / compatible mode
 encrypted) XML to the edge's webhook with a per-attempt timeout and up to 3 attempts, as WeChat does.
 Errors can be injected per path. The clock is injectable (``FakeClock``).
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -28,6 +31,7 @@ from edge_server.channels.wechat.xml import build_xml
 log = logging.getLogger("sb.channels.wechat.fake")
 
 MEDIA_TTL_S = 3 * 24 * 3600
+CLIENT_MSG_ID_TTL_S = 600  # template client_msg_id de-duplicates for 10 minutes [S12b]
 TOKEN_GRACE_S = 300
 
 
@@ -78,6 +82,8 @@ class FakeWeChatState:
     sent: list[dict[str, Any]] = field(default_factory=list)  # accepted CS messages, in order
     token_fetches: int = 0
     calls: list[tuple[str, int]] = field(default_factory=list)  # (path, errcode answered)
+    templates: list[dict[str, Any]] = field(default_factory=list)  # accepted template messages (+ "msgid")
+    finish_pushes: list[PushResult] = field(default_factory=list)  # TEMPLATESENDJOBFINISH pushes made
 
 
 class FakeWeChat:
@@ -101,6 +107,12 @@ class FakeWeChat:
         self._windows: dict[str, _Window] = {}
         self._media: dict[str, _Media] = {}
         self._inject: dict[str, list[int]] = {}
+        #: Approved templates of the account: template_id → its keyword fields (a send must fill them).
+        self.template_ids: dict[str, tuple[str, ...]] = {}
+        self.unsubscribed: set[str] = set()  # openids that unfollowed: CS → 45015, template → 43004
+        self.blocking: set[str] = set()  # openids that block notifications: TEMPLATESENDJOBFINISH failed
+        self._client_msg_ids: dict[tuple[str, str], tuple[int, float]] = {}  # (openid, id) → (msgid, when)
+        self._finish_tasks: set[asyncio.Task[None]] = set()
         self.delays: dict[str, float] = {}  # path → seconds to wait before answering (timeouts)
         self._msg_ids = itertools.count(int(time.time()) * 1000)
         self._runner: web.AppRunner | None = None
@@ -112,6 +124,7 @@ class FakeWeChat:
         self.app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         self.app.router.add_post("/cgi-bin/media/upload", self._media_upload)
         self.app.router.add_get("/cgi-bin/media/get", self._media_get)
+        self.app.router.add_post("/cgi-bin/message/template/send", self._template_send)
 
     # -- serving -----------------------------------------------------------------------------------
 
@@ -125,6 +138,11 @@ class FakeWeChat:
         return self.url
 
     async def close(self) -> None:
+        for t in list(self._finish_tasks):
+            t.cancel()
+        for t in list(self._finish_tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await t
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -238,7 +256,7 @@ class FakeWeChat:
             return self._answer(req.path, 40007, "invalid media_id")
         w = self._windows.get(touser)
         now = self.clock()
-        if w is None or now > w.until:
+        if w is None or now > w.until or touser in self.unsubscribed:
             return self._answer(req.path, 45015, "response out of time limit or subscription is canceled")
         if w.left == 0:
             return self._answer(req.path, 45047, "out of response count limit")
@@ -247,6 +265,53 @@ class FakeWeChat:
         self.state.sent.append(body)
         self.state.calls.append((req.path, 0))
         return self._err(0, "ok")
+
+    async def _template_send(self, req: web.Request) -> web.Response:
+        """§1.11: {touser, template_id, url?, miniprogram?, client_msg_id?, data{key:{value}}} → msgid."""
+        if (bad := await self._check(req)) is not None:
+            return bad
+        try:
+            body = json.loads(await req.read())
+        except ValueError:
+            return self._answer(req.path, 47001, "data format error")
+        if not isinstance(body, dict):
+            return self._answer(req.path, 47001, "data format error")
+        touser, template_id, data = body.get("touser", ""), body.get("template_id", ""), body.get("data")
+        if not touser:
+            return self._answer(req.path, 40003, "invalid openid")
+        if template_id not in self.template_ids:
+            return self._answer(req.path, 40037, "invalid template_id")
+        if not isinstance(data, dict) or not all(isinstance(v, dict) and isinstance(v.get("value"), str)
+                                                 for v in data.values()):
+            return self._answer(req.path, 47001, "data format error")
+        if any(k not in data for k in self.template_ids[template_id]):
+            return self._answer(req.path, 47003, "argument invalid! data.keyword is empty")
+        if touser in self.unsubscribed:
+            return self._answer(req.path, 43004, "require subscribe")
+        now = self.clock()
+        cmid = str(body.get("client_msg_id", ""))
+        if cmid:
+            seen = self._client_msg_ids.get((touser, cmid))
+            if seen is not None and now - seen[1] < CLIENT_MSG_ID_TTL_S:
+                self.state.calls.append((req.path, 0))  # the same send again: same msgid, nothing new
+                return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": seen[0]})
+        msgid = next(self._msg_ids)
+        if cmid:
+            self._client_msg_ids[(touser, cmid)] = (msgid, now)
+        self.state.templates.append({**body, "msgid": msgid})
+        self.state.calls.append((req.path, 0))
+        status = "failed:user block" if touser in self.blocking else "success"
+        if self.webhook_url and self._client is not None:
+            task = asyncio.get_running_loop().create_task(self._finish(touser, msgid, status))
+            self._finish_tasks.add(task)
+            task.add_done_callback(self._finish_tasks.discard)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": msgid})
+
+    async def _finish(self, openid: str, msgid: int, status: str) -> None:
+        # Like WeChat, the result comes later as an event push (with its own retries).
+        await asyncio.sleep(0.05)
+        result = await self.push(self.event(openid, "TEMPLATESENDJOBFINISH", MsgID=msgid, Status=status))
+        self.state.finish_pushes.append(result)
 
     def _media_alive(self, media_id: str) -> bool:
         m = self._media.get(media_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from edge_server.channels.base import Delivery, DeliveryUpdate, InboundMessage
+from edge_server.channels.wechat.template import template_provider_id
 from edge_server.contract.interactions import Identity, IdentityKind
 
 log = logging.getLogger("sb.channels.wechat")
@@ -50,6 +51,18 @@ def _text(msg_type: str, f: dict[str, str]) -> str:
             return ""
 
 
+def _template_failure(status: str) -> str:
+    """TEMPLATESENDJOBFINISH Status [S12c]: "failed:user block" | "failed: system failed"."""
+    detail = status.partition(":")[2].strip().lower()
+    if detail == "user block":
+        why = "the customer has blocked the account's notifications"
+    elif detail == "system failed":
+        why = "WeChat's system failed to deliver it"
+    else:
+        why = status or "no reason given"
+    return f"The template message was not delivered: {why} ({status})"
+
+
 def to_items(account: str, f: dict[str, str]) -> list[InboundMessage | DeliveryUpdate]:
     """What one push means; [] for what we do not handle (logged: the push is still acknowledged)."""
     msg_type = f.get("MsgType", "").lower()
@@ -67,9 +80,11 @@ def to_items(account: str, f: dict[str, str]) -> list[InboundMessage | DeliveryU
         if event == "templatesendjobfinish":
             status = f.get("Status", "")
             ok = status == "success"
-            return [DeliveryUpdate(channel=CHANNEL, account=account, provider_id=f.get("MsgID", ""),
+            # The provider id the adapter recorded for the template send (template:<msgid>).
+            return [DeliveryUpdate(channel=CHANNEL, account=account,
+                                   provider_id=template_provider_id(f.get("MsgID", "")),
                                    state=Delivery.DELIVERED if ok else Delivery.FAILED,
-                                   error="" if ok else f"WeChat could not deliver the template message ({status})")]
+                                   error="" if ok else _template_failure(status))]
         meta = {k: f[k] for k in _EVENT_FIELDS if f.get(k)}
         meta["Event"] = f.get("Event", "")
         return [InboundMessage(channel=CHANNEL, account=account, external_id=dedup_key(f), identities=who,

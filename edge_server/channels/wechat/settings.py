@@ -14,6 +14,19 @@ class AccountConfigError(ConfigError, ValueError):
     A ValueError too, so the channel registry reports it like other adapters' table errors."""
 
 
+class TemplateFallback(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Send a reply as a template message when the customer-service window is closed (spec §1.11, 45015).
+
+    Templates are WeChat's service notifications (certified service accounts, policy-bound): the text
+    goes into one keyword field of an approved template, cut to that field's limit.
+    """
+
+    template_id: str  # an approved template of the account (40037 when WeChat does not know it)
+    field: str = "content"  # the template keyword that carries the agent's text ({{content.DATA}})
+    url: str = ""  # opened when the customer taps the notification ("": none)
+    max_chars: int = 200  # the field's limit; longer replies are cut with "…"
+
+
 class WeChatAccountConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     app_id: str  # AppID (wx...): the account name and the receive id of safe-mode messages
     app_secret: str  # AppSecret: fetches the access_token
@@ -32,6 +45,7 @@ class WeChatAccountConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tr
     token_renew_margin_s: float = 600.0  # renew the access_token this long before it expires
     http_timeout_s: float = 10.0
     max_media_bytes: int = 10 * 1024 * 1024
+    template_fallback: TemplateFallback | None = None  # absent: a closed window fails the reply (45015)
 
 
 def load_account(raw: dict[str, Any]) -> WeChatAccountConfig:
@@ -53,4 +67,7 @@ def load_account(raw: dict[str, Any]) -> WeChatAccountConfig:
         raise AccountConfigError(f"{where}: encoding_aes_key is required in {cfg.mode} mode")
     if cfg.replies_per_window < 0 or cfg.reply_window_s <= 0:
         raise AccountConfigError(f"{where}: reply_window_s must be > 0 and replies_per_window >= 0 (0: unlimited)")
+    tf = cfg.template_fallback
+    if tf is not None and (not tf.template_id or not tf.field or tf.max_chars < 1):
+        raise AccountConfigError(f"{where}: template_fallback needs a template_id, a field and max_chars >= 1")
     return cfg
