@@ -33,7 +33,7 @@ log = logging.getLogger("sb.softphone")
 
 # Codec priorities (0 disables). speex is pjsua's default first choice and distorts tones; the
 # voice gateway offers G.722 and G.711, so those go first and everything else is off.
-CODEC_PRIORITY: dict[str, int] = {"G722/16000": 255, "PCMU/8000": 254, "PCMA/8000": 253}
+CODEC_PRIORITY: dict[str, int] = {"G722/16000": 250, "PCMU/8000": 240, "PCMA/8000": 230}
 
 DtmfMethod = Literal["rfc4733", "info"]
 
@@ -586,6 +586,16 @@ class SipEngine:
                 ma.stopTransmit(mb)
                 mb.stopTransmit(ma)
 
+    def bridged(self, call_a: str, call_b: str) -> bool:
+        """True when each call's audio is transmitted into the other (a local conference)."""
+        a, b = self._call(call_a), self._call(call_b)
+        if not (a.hasMedia() and b.hasMedia()):
+            return False
+        with _pj(f"port info {call_a} / {call_b}"):
+            ma, mb = a.getAudioMedia(-1), b.getAudioMedia(-1)
+            ia, ib = ma.getPortInfo(), mb.getPortInfo()  # kept alive: see media_links
+            return mb.getPortId() in list(ia.listeners) and ma.getPortId() in list(ib.listeners)
+
     def quality(self, call_id: str) -> MediaQuality:
         """Current receive-side quality of a call with media."""
         call = self._call(call_id)
@@ -607,8 +617,10 @@ class SipEngine:
         with _pj(f"port info {call_id}"):
             am = call.getAudioMedia(-1)
             capture, playback = self._sound()
-            sending = am.getPortId() in list(capture.getPortInfo().listeners)
-            playing = playback.getPortId() in list(am.getPortInfo().listeners)
+            # Keep each ConfPortInfo alive while reading it: its IntVector dangles with a temporary.
+            cap_info, call_info = capture.getPortInfo(), am.getPortInfo()
+            sending = am.getPortId() in list(cap_info.listeners)
+            playing = playback.getPortId() in list(call_info.listeners)
         return sending, playing
 
     # ---------------------------------------------------------------- audio

@@ -218,24 +218,11 @@ class InteractionService:
             raise SwitchboardError(ErrorCode.UNAVAILABLE,
                                    "the queue is closed" if not is_open else "no agent is logged in",
                                    queue=queue, open=is_open, agents=agents)
-        identities = normalise_all(identities, region=self._cfg.default_region)
-        customer_id, customer_name = await self._resolve(identities, name)
-        iid = uuid.uuid4().hex
-        now = self.now()
-        ident_pairs = [(i.kind.value, i.value) for i in identities]
-        info = InteractionInfo(interaction_id=iid, channel=Channel(channel), state=InteractionState.QUEUED,
-                               queue=queue, customer_id=customer_id, customer_name=customer_name,
-                               subject=subject, created_ms=now, task_id=iid)
-        live = Live(info=info, identities=ident_pairs, attributes=dict(attributes or {}), language=language)
-        self._live[iid] = live
-        self._by_task[iid] = iid
-        created = [
-            ev.InteractionCreated(ts_ms=now, interaction_id=iid, channel=str(channel), queue=queue,
-                                  customer_id=customer_id, subject=subject, identities=ident_pairs,
-                                  attributes=dict(attributes or {})),
-            ev.InteractionStateChanged(ts_ms=now, interaction_id=iid, state=InteractionState.QUEUED.value,
-                                       task_id=iid),
-        ]
+        live, created = await self._new_live(channel=channel, queue=queue, identities=identities, name=name,
+                                             subject=subject, attributes=attributes, language=language,
+                                             state=InteractionState.QUEUED)
+        iid = live.iid
+        customer_id, customer_name = live.info.customer_id, live.info.customer_name
         attrs = {k: v for k, v in (attributes or {}).items() if not k.startswith("sb.")}
         attrs[A_INTERACTION] = iid
         try:
@@ -254,34 +241,43 @@ class InteractionService:
         log.info("interaction %s opened on %s, queue %s, customer %s", iid, channel, queue, customer_id)
         return self._copy(live)
 
-    async def _open_in_flow(self, *, channel: str, queue: str, identities: list[Identity], name: str, subject: str,
-                            attributes: dict[str, str] | None, language: str, entry_kind: str,
-                            entry_key: str) -> InteractionInfo:
-        assert self._flows is not None
+    async def _new_live(self, *, channel: str, queue: str, identities: list[Identity], name: str, subject: str,
+                        attributes: dict[str, str] | None, language: str, state: InteractionState,
+                        reason: str = "") -> tuple[Live, list[ev.Event]]:
+        """A new interaction in memory (customer resolved) and the events that create it, not yet journaled."""
         identities = normalise_all(identities, region=self._cfg.default_region)
         customer_id, customer_name = await self._resolve(identities, name)
         iid = uuid.uuid4().hex
         now = self.now()
         ident_pairs = [(i.kind.value, i.value) for i in identities]
-        info = InteractionInfo(interaction_id=iid, channel=Channel(channel), state=InteractionState.FLOW,
-                               queue=queue, customer_id=customer_id, customer_name=customer_name,
-                               subject=subject, created_ms=now, task_id=iid)
+        info = InteractionInfo(interaction_id=iid, channel=Channel(channel), state=state, queue=queue,
+                               customer_id=customer_id, customer_name=customer_name, subject=subject,
+                               created_ms=now, task_id=iid)
         live = Live(info=info, identities=ident_pairs, attributes=dict(attributes or {}), language=language)
         self._live[iid] = live
         self._by_task[iid] = iid
+        return live, [
+            ev.InteractionCreated(ts_ms=now, interaction_id=iid, channel=str(channel), queue=queue,
+                                  customer_id=customer_id, subject=subject, identities=ident_pairs,
+                                  attributes=dict(attributes or {})),
+            ev.InteractionStateChanged(ts_ms=now, interaction_id=iid, state=state.value, task_id=iid, reason=reason),
+        ]
+
+    async def _open_in_flow(self, *, channel: str, queue: str, identities: list[Identity], name: str, subject: str,
+                            attributes: dict[str, str] | None, language: str, entry_kind: str,
+                            entry_key: str) -> InteractionInfo:
+        assert self._flows is not None
+        live, created = await self._new_live(channel=channel, queue=queue, identities=identities, name=name,
+                                             subject=subject, attributes=attributes, language=language,
+                                             state=InteractionState.FLOW, reason=f"flow:{entry_kind}:{entry_key}")
+        iid, customer_name = live.iid, live.info.customer_name
         try:
-            await self._journal([
-                ev.InteractionCreated(ts_ms=now, interaction_id=iid, channel=str(channel), queue=queue,
-                                      customer_id=customer_id, subject=subject, identities=ident_pairs,
-                                      attributes=dict(attributes or {})),
-                ev.InteractionStateChanged(ts_ms=now, interaction_id=iid, state=InteractionState.FLOW.value,
-                                           task_id=iid, reason=f"flow:{entry_kind}:{entry_key}"),
-            ])
+            await self._journal(created)
         except BaseException:
             self._forget(iid)
             raise
         self._dirty.pop(iid, None)
-        contact = {"channel": str(channel), "from": identities[0].value if identities else "", "to": entry_key,
+        contact = {"channel": str(channel), "from": live.identities[0][1] if live.identities else "", "to": entry_key,
                    "name": customer_name, "language": language or (attributes or {}).get("visitor_language", "")}
         self._flows.opened(self._copy(live), entry_kind, entry_key, contact)
         log.info("interaction %s opened on %s into the flow of %s:%s", iid, channel, entry_kind, entry_key)

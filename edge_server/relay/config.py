@@ -24,6 +24,8 @@ class RelaySection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     heartbeat_s: float = 5.0  # link heartbeat; silence for 3 beats drops the link
     fsync: bool = True  # fdatasync before acknowledging a push (off only for tests of other things)
     segment_bytes: int = 4 * 1024 * 1024  # log segment size; acknowledged segments are deleted whole
+    egress_allow: list[str] = []  # origins (https://api.weixin.qq.com) the relay calls for edges; []: no egress
+    egress_source: str = ""  # local address egress calls leave from (the one registered with platforms); "": any
     handlers: str = "edge_server.relay.handlers:webhook_handlers"  # module:function(channels, data_dir) -> handlers
     log_level: str = "INFO"
     log_json: bool = False

@@ -24,6 +24,7 @@ from edge_server.bus.errors import BusError
 from edge_server.bus.keys import ServerKeys
 from edge_server.bus.nowait import send_nowait
 from edge_server.relay import protocol as p
+from edge_server.relay.egress import EgressPerformer
 from edge_server.relay.log import RelayLog, RelayLogError
 
 log = logging.getLogger("sb.relay")
@@ -52,7 +53,7 @@ class EdgeFeed:
 
     def __init__(self, relay_log: RelayLog, endpoint: str, keys: ServerKeys | None,
                  allowed_edge_keys: Path | Callable[[], set[bytes]], *, heartbeat_s: float = 5.0,
-                 ctx: zmq.asyncio.Context | None = None) -> None:
+                 ctx: zmq.asyncio.Context | None = None, egress: EgressPerformer | None = None) -> None:
         self._log = relay_log
         self._endpoint = endpoint
         self._keys = keys  # None: no CURVE (developer machines and some tests only)
@@ -65,6 +66,8 @@ class EdgeFeed:
         self._peer: _Peer | None = None
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._egress = egress  # None: this relay performs no HTTP calls for the edge
+        self._calls: set[asyncio.Task[None]] = set()
         self.address = ""
 
     async def __aenter__(self) -> EdgeFeed:
@@ -112,6 +115,11 @@ class EdgeFeed:
 
     async def _stop(self) -> None:
         errors: list[BaseException] = []
+        calls = list(self._calls)
+        for t in calls:
+            t.cancel()
+        if calls:
+            await asyncio.wait(calls, timeout=_SHUTDOWN_TIMEOUT_S)
         for t in self._tasks:
             t.cancel()
         if self._tasks:
@@ -162,6 +170,11 @@ class EdgeFeed:
                 continue
             if isinstance(frame, p.Hello):
                 self._on_hello(rid, frame)
+            elif isinstance(frame, p.Call):
+                # Any admitted edge connection may call (CURVE + ZAP vouch for it), even one the
+                # newest Hello superseded: its answer goes back to the connection that asked.
+                self._on_call(rid, frame)
+                continue
             peer = self._peer
             if peer is None or peer.routing_id != rid:
                 continue  # a superseded connection's late acks mean nothing now
@@ -197,10 +210,28 @@ class EdgeFeed:
         now = time.monotonic()
         self._peer = _Peer(rid, hello.edge, after, after, max(1, hello.window), now, now)
         self._send(rid, p.Welcome(v=p.VERSION, log_id=self._log.log_id, after_seq=after, last_seq=durable,
-                                  heartbeat_s=self._heartbeat_s))
+                                  heartbeat_s=self._heartbeat_s, egress=self._egress is not None))
         log.info("relay link: edge %r connected, streaming after %d (log holds %d..%d)",
                  hello.edge, after, self._log.first_kept_seq, durable)
         self._wake.set()
+
+    def _on_call(self, rid: bytes, call: p.Call) -> None:
+        task = asyncio.get_running_loop().create_task(self._answer(rid, call), name="sb.relay.egress-call")
+        self._calls.add(task)
+        task.add_done_callback(self._calls.discard)
+
+    async def _answer(self, rid: bytes, call: p.Call) -> None:
+        if self._egress is None:
+            answer = p.Answer(v=p.VERSION, id=call.id, outcome=p.NOT_SENT,
+                              error="this relay sends nothing for edges (relay.egress_allow is empty)")
+        else:
+            try:
+                answer = await self._egress.perform(call)
+            except Exception as e:  # our bug: the request may have gone out
+                log.exception("relay egress call %s failed", call.id)
+                answer = p.Answer(v=p.VERSION, id=call.id, outcome=p.UNKNOWN, error=f"relay error: {e!r}")
+        # A vanished connection misses it; the edge resends the call on its next one and gets it again.
+        self._send(rid, answer)
 
     async def _pump_loop(self) -> None:
         while True:

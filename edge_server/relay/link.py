@@ -8,7 +8,12 @@ commit can share an fdatasync), and a batch is acknowledged by seq once all of i
 replay after an edge restart, which the inbox's de-duplication makes harmless anyway.
 
 The connection is watched by heartbeats both ways; silence, a refused key (the relay never
-answers), or a protocol gap ends the session and a new one starts after a capped backoff.
+answers), or a protocol gap ends the session and a new one starts after a capped, jittered
+backoff (``reconnect_cap_s``, default 5 s: after an outage of any length the edge is back within
+the cap, where a 30 s cap could add up to 30 s to a one-minute cut).
+
+With fixed egress (``egress``: a ``RelayEgress``) the same connection carries the adapters' HTTP
+calls to the relay and their answers back (egress_client.py).
 """
 from __future__ import annotations
 
@@ -26,12 +31,16 @@ from edge_server.bus.nowait import send_nowait
 from edge_server.channels.base import ChannelInbox
 from edge_server.config import ChannelsSection
 from edge_server.relay import protocol as p
+from edge_server.relay.egress_client import RelayEgress
 
 log = logging.getLogger("sb.relay")
 
 #: Cursor under which the edge remembers how far it has stored the relay's log.
 CURSOR_KEY = "relay.log"
 _CURSOR_INTERVAL_S = 1.0
+#: Default reconnect backoff: first retry after ~0.2 s, doubling, never more than the cap (jitter 50 %).
+RECONNECT_BASE_S = 0.2
+RECONNECT_CAP_S = 5.0
 _SHUTDOWN_TIMEOUT_S = 5.0
 
 
@@ -44,7 +53,8 @@ class RelayLink:
 
     def __init__(self, channels: ChannelsSection, inbox: ChannelInbox, *, keys: ServerKeys | None,
                  name: str = "edge", window: int = 1024, heartbeat_s: float = 5.0,
-                 backoff: Backoff | None = None, ctx: zmq.asyncio.Context | None = None) -> None:
+                 backoff: Backoff | None = None, reconnect_cap_s: float | None = None,
+                 egress: RelayEgress | None = None, ctx: zmq.asyncio.Context | None = None) -> None:
         if not channels.relay:
             raise ValueError("channels.relay is empty: there is no relay to connect to")
         self._endpoint = channels.relay
@@ -61,7 +71,15 @@ class RelayLink:
         self._name = name
         self._window = window
         self._heartbeat_s = heartbeat_s
-        self._backoff = backoff or Backoff(base_s=0.2, cap_s=30.0)
+        if backoff is None:
+            # channels.relay_reconnect_cap_s once the edge's config has it (see the relay-gaps report).
+            cap = reconnect_cap_s if reconnect_cap_s is not None else float(
+                getattr(channels, "relay_reconnect_cap_s", RECONNECT_CAP_S))
+            if cap <= 0:
+                raise ValueError("channels.relay_reconnect_cap_s must be > 0")
+            backoff = Backoff(base_s=min(RECONNECT_BASE_S, cap), cap_s=cap, jitter=0.5)
+        self._backoff = backoff
+        self._egress = egress
         self._given_ctx = ctx
         self._ctx: zmq.asyncio.Context | None = None
         self._task: asyncio.Task[None] | None = None
@@ -151,6 +169,12 @@ class RelayLink:
             self._stored_seq = welcome.after_seq
             self.connected.set()
             self._backoff.reset()
+            if self._egress is not None:
+                if not welcome.egress:
+                    log.error("this edge sends through the relay but the relay performs no calls "
+                              "(set relay.egress_allow on the relay): platform calls fail as not sent")
+                self._egress.bind(lambda call: send_nowait(sock, [p.encode(call)]) is None,
+                                  supported=welcome.egress)
             log.info("relay link up (%s): after %d, relay holds up to %d", self._endpoint, welcome.after_seq,
                      welcome.last_seq)
             heard = [time.monotonic()]
@@ -163,6 +187,8 @@ class RelayLink:
             for t in done:
                 t.result()  # raises why the session ended
         finally:
+            if self._egress is not None:
+                self._egress.unbind()
             for t in tasks:
                 t.cancel()
             if tasks:
@@ -206,6 +232,9 @@ class RelayLink:
             heard[0] = time.monotonic()
             if isinstance(frame, p.Batch):
                 queue.put_nowait(frame)  # bounded by the credit window, not by this queue
+            elif isinstance(frame, p.Answer):
+                if self._egress is not None:
+                    self._egress.on_answer(frame)
             elif isinstance(frame, p.Refused):
                 raise _SessionEnded(f"the relay ended the link: {frame.reason}")
 

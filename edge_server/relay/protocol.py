@@ -7,6 +7,13 @@ to say for a heartbeat interval; silence for ``SILENCE_BEATS`` intervals ends th
 
 Log records travel as the relay's stored payload bytes (``LogItem`` encoded), so the relay never
 re-encodes what it acknowledged to the platform.
+
+Fixed egress (platforms that accept API calls only from a registered address): the edge sends a
+whole HTTP request as ``Call``; the relay performs it (only towards origins on its allow-list)
+and answers ``Answer``. ``Call.id`` is the same on every retransmission after a reconnect, so the
+relay performs a call once and repeats its answer. These frames came without a version bump: the
+edge sends ``Call`` only to a relay whose ``Welcome`` says ``egress`` (an older relay's Welcome
+lacks the field, so it reads False), and answers its adapter "not sent" otherwise.
 """
 from __future__ import annotations
 
@@ -34,6 +41,7 @@ class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
     after_seq: int  # the relay streams records from after_seq + 1
     last_seq: int  # the newest record the relay holds now
     heartbeat_s: float
+    egress: bool = False  # the relay performs HTTP calls for the edge (relay.egress_allow is not empty)
 
 
 class Refused(msgspec.Struct, tag="refused", kw_only=True):
@@ -56,7 +64,34 @@ class Ping(msgspec.Struct, tag="ping", kw_only=True):
     v: int
 
 
-Frame = Hello | Welcome | Refused | Batch | Ack | Ping
+class Call(msgspec.Struct, tag="call", kw_only=True):
+    """An HTTP request the relay performs for the edge (fixed egress address)."""
+
+    v: int
+    id: str  # unique per request and the same on every retransmission: performed at most once
+    method: str
+    url: str  # absolute, query included
+    headers: list[tuple[str, str]] = []
+    body: bytes = b""
+    timeout_s: float = 10.0  # the whole request, as the adapter asked
+
+
+#: Answer.outcome values. ``not_sent``: the platform certainly did not get the request (refused by
+#: the allow-list, no connection); ``unknown``: it may have (timeout, disconnect after sending).
+ANSWERED, NOT_SENT, UNKNOWN = "answered", "not_sent", "unknown"
+
+
+class Answer(msgspec.Struct, tag="answer", kw_only=True):
+    v: int
+    id: str
+    outcome: str  # ANSWERED | NOT_SENT | UNKNOWN
+    status: int = 0
+    headers: list[tuple[str, str]] = []
+    body: bytes = b""
+    error: str = ""
+
+
+Frame = Hello | Welcome | Refused | Batch | Ack | Ping | Call | Answer
 
 
 class InboundRecord(msgspec.Struct, tag="in", kw_only=True):

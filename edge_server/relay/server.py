@@ -17,6 +17,7 @@ from edge_server.bus.keys import ServerKeys
 from edge_server.channels.base import WebhookHandler
 from edge_server.config import ChannelsSection
 from edge_server.relay.config import RelayConfig
+from edge_server.relay.egress import EgressPerformer
 from edge_server.relay.feed import EdgeFeed
 from edge_server.relay.hooks import WebhookHost
 from edge_server.relay.log import RelayLog
@@ -58,6 +59,7 @@ class RelayServer:
         self.log: RelayLog | None = None
         self.feed: EdgeFeed | None = None
         self.hooks: WebhookHost | None = None
+        self.egress: EgressPerformer | None = None
 
     async def __aenter__(self) -> RelayServer:
         r = self.cfg.relay
@@ -70,9 +72,12 @@ class RelayServer:
             log.info("relay starting: data %s", self.paths.root)
             self.log = await self._stack.enter_async_context(
                 RelayLog(self.paths.root, fsync=r.fsync, segment_bytes=r.segment_bytes))
+            if r.egress_allow:
+                self.egress = await self._stack.enter_async_context(
+                    EgressPerformer(r.egress_allow, source_address=r.egress_source))
             self.feed = await self._stack.enter_async_context(
                 EdgeFeed(self.log, r.link_endpoint, keys if r.curve else None, self.paths.edges_dir,
-                         heartbeat_s=r.heartbeat_s))
+                         heartbeat_s=r.heartbeat_s, egress=self.egress))
             self.hooks = await self._stack.enter_async_context(
                 WebhookHost(self._handlers, self.log, r.http_host, r.http_port))
         except BaseException:

@@ -10,10 +10,11 @@ from typing import Any
 
 import aiohttp
 
-from edge_server.channels.base import (ChannelInbox, ChannelLimits, Delivery, OutboundMessage, SendError,
-                                       SendResult)
+from edge_server.channels.base import (ChannelInbox, ChannelLimits, Delivery, InboundMessage, OutboundMessage,
+                                       SendError, SendResult)
 from edge_server.channels.weibo.config import WeiboConfig, parse_weibo_config
 from edge_server.channels.weibo.hook import WeiboHook
+from edge_server.channels.weibo.media import DEFAULT_TYPES, WeiboMedia
 from edge_server.channels.weibo.window import ReplyWindow
 from edge_server.contract.interactions import IdentityKind
 
@@ -36,6 +37,10 @@ class WeiboAdapter:
         self.window = ReplyWindow(cfg.reply_window_h * 3600, cfg.replies_per_window)
         self._hook = WeiboHook(cfg.account, cfg.app_secret, self.window)
         self._session: aiohttp.ClientSession | None = None
+        self._inbox: ChannelInbox | None = None
+        self.media = WeiboMedia(base_url=cfg.media_api_base, access_token=cfg.access_token,
+                                max_bytes=cfg.max_media_bytes, types=tuple(cfg.media_types) or DEFAULT_TYPES,
+                                timeout_s=cfg.media_timeout_s)
 
     def limits(self) -> ChannelLimits:
         return ChannelLimits(max_chars=self.cfg.max_chars, reply_window_s=self.cfg.reply_window_h * 3600,
@@ -45,9 +50,18 @@ class WeiboAdapter:
         return [self._hook]
 
     async def start(self, inbox: ChannelInbox) -> None:
-        """Weibo pushes; nothing to pull."""
+        """Weibo pushes; nothing to pull. The inbox gives the folder for downloaded media."""
+        self._inbox = inbox
+
+    async def enrich(self, msg: InboundMessage) -> InboundMessage:
+        """Called by the hub before ``inbox.receive(msg)``: image / voice messages get their file.
+        Never raises for media trouble: the message arrives with a note instead (media.py)."""
+        if msg.channel != self.channel or msg.account != self.account or self._inbox is None:
+            return msg
+        return await self.media.attach(msg, self._inbox.attachment_dir())
 
     async def stop(self) -> None:
+        await self.media.close()
         if self._session is not None:
             await self._session.close()
             self._session = None

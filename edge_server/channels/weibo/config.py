@@ -19,6 +19,11 @@ class WeiboConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     replies_per_window: int = 0  # 0: unlimited (2014 doc); 3 with the 2013 rules
     max_chars: int = 300  # text replies are limited to < 300 Chinese characters [S21d]
     request_timeout_s: float = 5.0
+    # Inbound pictures / voice (media.py; the download call is unverified, so its base is configurable).
+    media_api_base: str = "https://upload.api.weibo.com"
+    max_media_bytes: int = 10 * 1024 * 1024
+    media_types: list[str] = []  # accepted content types ([]: JPEG/PNG/GIF pictures, AMR/MP3/AAC voice)
+    media_timeout_s: float = 15.0
 
 
 def parse_weibo_config(raw: dict[str, Any]) -> WeiboConfig:
@@ -31,4 +36,6 @@ def parse_weibo_config(raw: dict[str, Any]) -> WeiboConfig:
         raise ConfigError(f"[[channels.weibo]] `account` must be a non-empty name without '/': {cfg.account!r}")
     if cfg.reply_window_h <= 0:
         raise ConfigError(f"[[channels.weibo]] account {cfg.account!r}: `reply_window_h` must be > 0")
+    if cfg.max_media_bytes <= 0:
+        raise ConfigError(f"[[channels.weibo]] account {cfg.account!r}: `max_media_bytes` must be > 0")
     return cfg

@@ -3,6 +3,11 @@
 Pushes signed messages to the edge (5 s timeout, retried up to 3 times until an HTTP 200), runs the URL
 check, and serves ``POST /2/messages/reply.json`` with token checks and the reply window (48 h unlimited,
 or N replies within 72 h) on its own clock so tests can move time.
+
+Media: ``media_message`` stores a file and pushes an image / voice message naming it by ``vfid`` / ``tovfid``
+in ``data`` (channels.md §3, unverified field names); ``GET /2/mss/msget?access_token=&fid=`` answers the
+bytes. That download call is not in the spec — it follows the old fans-service wiki as remembered and is
+**unverified**, like the error code for an unknown file (10008, Weibo's generic parameter error).
 """
 from __future__ import annotations
 
@@ -44,7 +49,11 @@ class FakeWeibo:
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self.app = web.Application()
+        self.media: dict[str, tuple[bytes, str]] = {}  # file id → (bytes, content type)
+        self.media_gets: list[str] = []  # file ids asked for, in order
+        self.media_fail: int = 0  # the next N downloads drop the connection (a flaky network)
         self.app.router.add_post("/2/messages/reply.json", self._reply)
+        self.app.router.add_get("/2/mss/msget", self._msget)
 
     async def __aenter__(self) -> FakeWeibo:
         self._runner = web.AppRunner(self.app, access_log=None)
@@ -77,6 +86,34 @@ class FakeWeibo:
         return {"type": type, "receiver_id": self.our_uid, "sender_id": sender_id,
                 "created_at": time.strftime("%a %b %d %H:%M:%S +0800 %Y", time.gmtime(t + 8 * 3600)),
                 "text": text, "data": data or {}}
+
+    def media_message(self, sender_id: int, data: bytes, content_type: str, *, type: str = "image",
+                      text: str = "") -> dict[str, Any]:
+        """An image / voice private message whose file the edge downloads by ``tovfid``."""
+        vfid, tovfid = str(secrets.randbelow(10**15)), str(secrets.randbelow(10**15))
+        self.media[tovfid] = (data, content_type)
+        self.media[vfid] = (data, content_type)
+        return self.message(sender_id, text, type=type, data={"vfid": int(vfid), "tovfid": int(tovfid)})
+
+    async def _msget(self, request: web.Request) -> web.StreamResponse:
+        if request.query.get("access_token") != self.access_token:
+            self.errors.append(21332)
+            return web.json_response({"error": "invalid_access_token", "error_code": 21332,
+                                      "request": "/2/mss/msget"}, status=401)
+        fid = request.query.get("fid", "")
+        self.media_gets.append(fid)
+        if self.media_fail > 0:
+            self.media_fail -= 1
+            assert request.transport is not None
+            request.transport.close()  # the connection drops before an answer
+            return web.Response(status=500)
+        found = self.media.get(fid)
+        if found is None:
+            self.errors.append(10008)
+            return web.json_response({"error": "file not found", "error_code": 10008, "request": "/2/mss/msget"},
+                                     status=400)
+        data, ctype = found
+        return web.Response(body=data, content_type=ctype)
 
     async def push(self, url: str, msg: dict[str, Any], *, secret: str | None = None) -> int:
         """POST a push as Weibo does; returns the attempt that got an HTTP 200, or raises TimeoutError."""
