@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench._harness import percentile  # noqa: E402
 from edge_server.bus import keys as bus_keys  # noqa: E402
 from edge_server.relay.server import READY_MARKER  # noqa: E402
-from tests.edge_server.relay.loopback import JournalInbox, push_body, sign  # noqa: E402
+from edge_server.relay.loopback import JournalInbox, push_body, sign  # noqa: E402
 
 
 async def run_edge(link_addr: str, relay_key: str, secret: Path, inbox_dir: Path, n: int) -> None:
@@ -91,7 +91,7 @@ def main() -> int:
                        capture_output=True)
         cfg = tmp / "relay.toml"
         cfg.write_text('[relay]\nhttp_port = 0\nlink_endpoint = "tcp://127.0.0.1:0"\nlog_level = "WARNING"\n'
-                       'handlers = "tests.edge_server.relay.loopback:webhook_handlers"\n')
+                       'handlers = "edge_server.relay.loopback:webhook_handlers"\n')
         relay = subprocess.Popen([*main_py, "--config", str(cfg)], env=env, stdout=subprocess.PIPE, text=True)
         edge = None
         try:

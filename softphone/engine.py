@@ -158,6 +158,17 @@ class _Call(pj.Call):
         if engine is not None:
             engine._events.put(Dtmf(self.key, str(prm.digit)))
 
+    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:  # noqa: N802
+        # We transferred this call away: once the target answered (final 2xx NOTIFY) our leg is done,
+        # and pjsua leaves hanging it up to us. Done from poll(), not inside this callback.
+        engine = self._engine()
+        if engine is None or not prm.finalNotify:
+            return
+        if 200 <= int(prm.statusCode) < 300:
+            engine._to_hangup.append(self.key)
+        else:
+            engine._events.put(EngineError(f"transfer of {self.key} failed: {prm.statusCode} {prm.reason}"))
+
     def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:  # noqa: N802
         # We are the transferee: pjsua makes the new call, but its Call object must be ours and kept
         # (else it is collected and the transfer target gets 603).
@@ -188,6 +199,7 @@ class SipEngine:
         self._adopt: list[_Call] = []  # transferee calls not yet keyed
         self._dead: list[str] = []
         self._to_answer: list[str] = []
+        self._to_hangup: list[str] = []
         self._reg_code = 0
         self._audio_port: pj.AudioMedia | None = None
         self._closed = False
@@ -364,6 +376,13 @@ class SipEngine:
             if call is not None:
                 call.peers.clear()
             del call
+        while self._to_hangup:
+            key = self._to_hangup.pop(0)
+            if key in self._calls:
+                try:
+                    self.hangup(key)
+                except SoftphoneError as e:
+                    self._events.put(EngineError(f"hangup after transfer {key}: {e}"))
         while self._to_answer:
             key = self._to_answer.pop(0)
             if key in self._calls:

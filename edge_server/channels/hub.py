@@ -51,6 +51,7 @@ from edge_server.interactions.live import ACTIVE_STATES, Live
 
 if TYPE_CHECKING:
     from edge_server.config import ChannelsSection
+    from edge_server.relay.egress_client import RelayEgress
     from edge_server.interactions.service import InteractionService
     from edge_server.store import Store
 
@@ -177,6 +178,7 @@ class ChannelHub:
         self._exits = contextlib.AsyncExitStack()
         self.webhooks: WebhookServer | None = None
         self.relay: object | None = None
+        self._egress: RelayEgress | None = None  # calls waiting for the relay link (fixed egress)
         self.received = 0
         self.duplicates = 0
 
@@ -227,14 +229,48 @@ class ChannelHub:
             if live is not None:
                 self._apply_limits(live)
         requeued = await self._requeue(channels)
-        for key, box in self.outboxes.items():
-            self._tasks.append(asyncio.create_task(box.run(), name=f"outbox-{key[0]}-{key[1]}"))
+        egress_channels = self._egress_channels()
         for acc in self.accounts.values():
             await acc.adapter.start(self)
             self._started.append(acc.adapter)
+            if acc.adapter.channel in egress_channels:
+                await self._send_through_relay(acc.adapter)
+        # The outboxes run once their adapters are started (and, with egress, re-plumbed): a message
+        # re-queued above is never sent by an adapter that is not ready, nor from the wrong address.
+        for key, box in self.outboxes.items():
+            self._tasks.append(asyncio.create_task(box.run(), name=f"outbox-{key[0]}-{key[1]}"))
         await self._start_pushes()
         log.info("channel hub: %d accounts on %s; %d queued messages to send again", len(self.accounts),
                  ", ".join(channels), requeued)
+
+    def _egress_channels(self) -> frozenset[str]:
+        """Channels whose API calls leave through the relay (platforms with an IP allow-list).
+
+        ``channels.relay_egress`` (a list of channel names) once the edge's config has it; read with
+        getattr so this works before and after that field exists (see the relay-gaps report).
+        """
+        names = frozenset(getattr(self._cfg, "relay_egress", None) or ())
+        if not names:
+            return names
+        if not self._cfg.relay:
+            raise ChannelConfigError("channels.relay_egress is set but channels.relay is empty: "
+                                     "there is no relay to send through")
+        unknown = names - set(CHANNELS)
+        if unknown:
+            raise ChannelConfigError(f"channels.relay_egress: unknown channel(s) {', '.join(sorted(unknown))}")
+        if self._egress is None:
+            from edge_server.relay.egress_client import RelayEgress
+            self._egress = RelayEgress()
+        return names
+
+    async def _send_through_relay(self, adapter: ChannelAdapter) -> None:
+        from edge_server.relay.egress_client import EgressSession, attach
+
+        assert self._egress is not None
+        if not await attach(adapter, EgressSession(self._egress)):
+            raise ChannelConfigError(f"channels.relay_egress: {adapter.channel}/{adapter.account} makes no HTTP "
+                                     "calls the relay could perform (email goes out by SMTP)")
+        log.info("%s/%s: platform API calls leave through the relay", adapter.channel, adapter.account)
 
     async def _start_pushes(self) -> None:
         """Platform pushes reach the hub from this edge's webhook host, or from the relay when one is set."""
@@ -244,7 +280,8 @@ class ChannelHub:
             except ModuleNotFoundError as e:
                 raise ChannelConfigError("channels.relay is set but this edge has no relay link "
                                          "(edge_server.relay.link is missing)") from e
-            self.relay = await self._exits.enter_async_context(link_module.RelayLink(self._cfg, self, keys=self._relay_keys))
+            self.relay = await self._exits.enter_async_context(
+                link_module.RelayLink(self._cfg, self, keys=self._relay_keys, egress=self._egress))
             log.info("platform pushes come through the relay %s", self._cfg.relay)
             return
         handlers: list[WebhookHandler] = []

@@ -21,7 +21,7 @@ from edge_server.bus.backoff import Backoff
 from edge_server.config import ChannelsSection
 from edge_server.relay.link import RelayLink
 from edge_server.relay.server import READY_MARKER
-from tests.edge_server.relay.loopback import MemoryInbox, push_body, sign
+from edge_server.relay.loopback import MemoryInbox, push_body, sign
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,7 +80,7 @@ async def test_relay_killed_mid_stream_loses_and_duplicates_nothing(tmp_path: Pa
     config = tmp_path / "relay.toml"
     config.write_text(f'[relay]\ndata_dir = "{data}"\nhttp_port = 0\nlink_endpoint = "tcp://127.0.0.1:0"\n'
                       f'heartbeat_s = 0.5\nlog_level = "WARNING"\nsegment_bytes = 65536\n'
-                      f'handlers = "tests.edge_server.relay.loopback:webhook_handlers"\n')
+                      f'handlers = "edge_server.relay.loopback:webhook_handlers"\n')
     relay = RelayProcess(config, env)
     relay.start()
     inbox = MemoryInbox(tmp_path)

@@ -17,7 +17,7 @@ from edge_server.relay.config import RelayConfig, RelaySection
 from edge_server.relay.link import RelayLink
 from edge_server.relay.paths import RelayPaths
 from edge_server.relay.server import RelayServer
-from tests.edge_server.relay.loopback import LoopbackHandler, MemoryInbox, push_body, sign
+from edge_server.relay.loopback import LoopbackHandler, MemoryInbox, push_body, sign
 
 HEARTBEAT_S = 0.5
 

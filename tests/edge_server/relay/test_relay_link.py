@@ -9,7 +9,7 @@ import pytest
 
 from edge_server.bus import keys as bus_keys
 from edge_server.relay.link import CURSOR_KEY
-from tests.edge_server.relay.loopback import MemoryInbox
+from edge_server.relay.loopback import MemoryInbox
 from tests.edge_server.relay.relay_helpers import link_for, make_site, push, running_relay, wait_until
 
 

@@ -1,4 +1,7 @@
-"""A loopback platform for relay tests and the bench: HMAC-signed JSON pushes, and edge-side inboxes.
+"""A loopback platform for the relay's tests, benches and demos: HMAC-signed JSON pushes, edge-side inboxes.
+
+Lives in the package (not tests/) so bench/relay_throughput.py and bench/relay_outage.py, and
+``relay.handlers = "edge_server.relay.loopback:webhook_handlers"`` in a relay.toml, can use it.
 
 Push: POST /hooks/loop/<account>, body {"id": ..., "from": ..., "text": ...}, header
 ``x-signature: hex(hmac_sha256(secret, body))``. Bad signature -> 401 and no items.
