@@ -13,25 +13,15 @@ from dataclasses import dataclass, field
 import msgspec
 
 from edge_server.contract.designs import FormDoc, FormField, LayoutItem, LayoutKind
+from edge_server.flows.validate import FORM_CHILDREN
 
 #: The parent id of pages (they live in ``doc.pages``, not in a layout item).
 ROOT = ""
 
-#: What each container may hold: the structure rules validate.py enforces (LAYOUT_INVALID); a test keeps
-#: the two tables equal.
-ALLOWED: dict[str, frozenset[LayoutKind]] = {
-    ROOT: frozenset({LayoutKind.PAGE}),
-    LayoutKind.PAGE: frozenset({LayoutKind.SECTION}),
-    LayoutKind.SECTION: frozenset({LayoutKind.FIELD, LayoutKind.HEADING, LayoutKind.ROW, LayoutKind.COLUMNS,
-                                   LayoutKind.TABS}),
-    LayoutKind.ROW: frozenset({LayoutKind.FIELD}),
-    LayoutKind.COLUMNS: frozenset({LayoutKind.COLUMN}),
-    LayoutKind.COLUMN: frozenset({LayoutKind.FIELD, LayoutKind.HEADING, LayoutKind.ROW, LayoutKind.COLUMNS,
-                                  LayoutKind.TABS}),
-    LayoutKind.TABS: frozenset({LayoutKind.TAB}),
-    LayoutKind.TAB: frozenset({LayoutKind.SECTION, LayoutKind.FIELD, LayoutKind.HEADING, LayoutKind.ROW,
-                               LayoutKind.COLUMNS, LayoutKind.TABS}),
-}
+#: What each container may hold: the structure rules validate.py enforces (LAYOUT_INVALID), plus the root
+#: (the form itself) that holds pages.
+ALLOWED: dict[str, frozenset[LayoutKind]] = {ROOT: frozenset({LayoutKind.PAGE}),
+                                             **{k: v for k, v in FORM_CHILDREN.items() if v}}
 CONTAINERS = frozenset(k for k in ALLOWED if k != ROOT)
 
 

@@ -67,7 +67,8 @@ _OPEN_PREFIXES_FORM = ("customer.", "interaction.", "agent.")
 BIND_PATHS = frozenset({"customer.name", "customer.email", "customer.phone", "customer.tier", "customer.notes",
                         "interaction.subject", "interaction.queue", "interaction.channel"})
 BIND_PREFIXES = ("customer.attributes.", "interaction.attributes.")
-_FORM_CHILDREN: dict[LayoutKind, frozenset[LayoutKind]] = {
+#: What each layout item may hold (the designer's drop rules use the same table).
+FORM_CHILDREN: dict[LayoutKind, frozenset[LayoutKind]] = {
     LayoutKind.PAGE: frozenset({LayoutKind.SECTION}),
     LayoutKind.SECTION: frozenset({LayoutKind.FIELD, LayoutKind.HEADING, LayoutKind.ROW, LayoutKind.COLUMNS,
                                    LayoutKind.TABS}),
@@ -788,7 +789,7 @@ def _check_layout(out: _Out, item: LayoutItem, path: str, parent: LayoutKind | N
     if parent is None and item.kind != LayoutKind.PAGE:
         out.add(ERROR, "LAYOUT_INVALID", item.id, path, f"a {item.kind.value} cannot be at the top: put it in a page",
                 f"{item.kind.value} 不能位于顶层：请放入页面中")
-    elif parent is not None and item.kind not in _FORM_CHILDREN[parent]:
+    elif parent is not None and item.kind not in FORM_CHILDREN[parent]:
         out.add(ERROR, "LAYOUT_INVALID", item.id, path,
                 f"a {item.kind.value} cannot be inside a {parent.value}", f"{item.kind.value} 不能放在 {parent.value} 中")
     if depth > MAX_LAYOUT_DEPTH:

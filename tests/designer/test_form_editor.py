@@ -388,6 +388,9 @@ def test_keyboard_delete_and_palette_double_click(qtbot: QtBot) -> None:
     assert ed.doc.fields == [] and ops.children_of(ed.doc, "sec1") == []
 
 
-def test_structure_rules_match_the_validator() -> None:
-    assert {k: v for k, v in ops.ALLOWED.items() if k != ops.ROOT} == {
-        k: v for k, v in validate._FORM_CHILDREN.items() if v}
+def test_drop_rules_are_the_validators_structure_rules() -> None:
+    # One table (validate.FORM_CHILDREN) decides both: a drop the designer allows is never LAYOUT_INVALID.
+    assert ops.can_contain(ops.ROOT, LayoutKind.PAGE) and not ops.can_contain(ops.ROOT, LayoutKind.SECTION)
+    assert not ops.can_contain(LayoutKind.PAGE, LayoutKind.FIELD)  # fields go in sections
+    assert ops.can_contain(LayoutKind.SECTION, LayoutKind.FIELD) and ops.can_contain(LayoutKind.TAB, LayoutKind.SECTION)
+    assert not ops.can_contain(LayoutKind.FIELD, LayoutKind.FIELD)
