@@ -203,7 +203,7 @@ class SipEngine:
         self._reg_code = 0
         self._audio_port: pj.AudioMedia | None = None
         self._closed = False
-        self._ep = pj.Endpoint()
+        self._ep: pj.Endpoint = pj.Endpoint()
         try:
             self._start()
         except BaseException:
@@ -277,6 +277,8 @@ class SipEngine:
 
     def codecs(self) -> list[tuple[str, int]]:
         """Enabled codecs in priority order (for diagnostics)."""
+        if self._closed:
+            raise SoftphoneError("closed", "the softphone is closed")
         with _pj("codecEnum2"):
             cs = [(c.codecId, int(c.priority)) for c in self._ep.codecEnum2() if c.priority > 0]
         return sorted(cs, key=lambda c: -c[1])
@@ -310,10 +312,15 @@ class SipEngine:
                 log.warning("account shutdown: %s", e.reason)
             del self._account
         gc.collect()  # any Call alive after libDestroy aborts the process
+        ep, self._ep = self._ep, None  # type: ignore[assignment]
         try:
-            self._ep.libDestroy()
+            ep.libDestroy()
         except pj.Error as e:
             log.warning("libDestroy: %s", e.reason)
+        # Free the C++ Endpoint now, not whenever this engine is collected: pjsua2 allows one Endpoint
+        # per process, and constructing the next one while this one lives throws across SWIG (abort).
+        del ep
+        gc.collect()
 
     def __enter__(self) -> SipEngine:
         return self
@@ -340,6 +347,8 @@ class SipEngine:
     @property
     def endpoint(self) -> pj.Endpoint:
         """The pjsua2 Endpoint, for softphone.audio only (registering threads, creating ports)."""
+        if self._closed:
+            raise SoftphoneError("closed", "the softphone is closed")
         return self._ep
 
     def call_ids(self) -> list[str]:

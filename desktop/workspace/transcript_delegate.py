@@ -29,6 +29,8 @@ CUSTOMER_BG = QColor("#ffffff")
 CUSTOMER_BORDER = QColor("#d5dbe3")
 AGENT_BG = QColor("#dcebfb")
 AGENT_BORDER = QColor("#a9c8ec")
+BOT_BG = QColor("#e3f4e6")  # a flow's messages (greeting, menu, bot answers): the customer's path before us
+BOT_BORDER = QColor("#9fd0a8")
 NOTE_BG = QColor("#fdf4e1")
 NOTE_BORDER = QColor("#e8a317")
 NOTE_TEXT = QColor("#7a5408")
@@ -176,6 +178,8 @@ class TranscriptDelegate(QStyledItemDelegate):
     def _header_text(self, entry: Entry) -> str:
         m = entry.msg
         who = m.author_name or m.author or QCoreApplication.translate("Chat", "Customer")
+        if m.author_kind == AuthorKind.BOT:
+            who = "🤖 " + who
         when = QDateTime.fromMSecsSinceEpoch(m.ts_ms).toString("HH:mm") if m.ts_ms else ""
         parts = [who, when]
         if m.private:
@@ -239,7 +243,7 @@ class TranscriptDelegate(QStyledItemDelegate):
         if m.private:
             bg, border = NOTE_BG, NOTE_BORDER
         elif outgoing:
-            bg, border = AGENT_BG, AGENT_BORDER
+            bg, border = (BOT_BG, BOT_BORDER) if m.author_kind == AuthorKind.BOT else (AGENT_BG, AGENT_BORDER)
         else:
             bg, border = CUSTOMER_BG, CUSTOMER_BORDER
         pen = QPen(FAILED if entry.state == SendState.FAILED else border)

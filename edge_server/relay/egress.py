@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from types import TracebackType
@@ -57,6 +58,8 @@ class EgressPerformer:
         self._http: aiohttp.ClientSession | None = None
         self._calls: OrderedDict[str, asyncio.Future[p.Answer]] = OrderedDict()
         self.performed = 0  # requests actually made (tests: a retransmission must not add one)
+        # Which memory of calls answers a retransmission: a restarted relay has forgotten them.
+        self.instance = uuid.uuid4().hex
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -117,7 +120,7 @@ class EgressPerformer:
             async with self._http.request(call.method, call.url, headers=call.headers, data=call.body or None,
                                           timeout=timeout, allow_redirects=False) as resp:
                 body = await resp.read()
-                headers = [(k, v) for k, v in resp.headers.items() if k.lower() not in _HOP_HEADERS]
+                headers = [(str(k), str(v)) for k, v in resp.headers.items() if k.lower() not in _HOP_HEADERS]
                 log.debug("egress %s %s%s -> %d", call.method, origin, path, resp.status)
                 return answer(p.ANSWERED, status=resp.status, headers=headers, body=body)
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as e:

@@ -63,6 +63,7 @@ class _Pending:
     call: p.Call
     answer: asyncio.Future[p.Answer]
     sent: bool = False  # handed to a live connection at least once (the relay may have performed it)
+    sent_to: str = ""  # the relay's egress_id it was sent to
 
 
 class RelayEgress:
@@ -72,25 +73,36 @@ class RelayEgress:
         self._pending: dict[str, _Pending] = {}
         self._send: Callable[[p.Call], bool] | None = None
         self.supported = False  # the relay of the current session performs calls
+        self._instance = ""
         self.resent = 0  # retransmissions after a reconnect (tests, logs)
 
     @property
     def in_flight(self) -> int:
         return len(self._pending)
 
-    def bind(self, send: Callable[[p.Call], bool], *, supported: bool) -> None:
+    def bind(self, send: Callable[[p.Call], bool], *, supported: bool, instance: str = "") -> None:
         """A session is up: send what waits (again, for calls whose session ended unanswered)."""
-        self._send, self.supported = send, supported
+        self._send, self.supported, self._instance = send, supported, instance
         for pending in list(self._pending.values()):
-            if not supported:
+            if pending.sent and pending.sent_to != instance:
+                # The relay that may have performed it has restarted and forgotten it: resending
+                # could make the platform see it twice, so the adapter hears "unknown".
+                self._settle(p.Answer(v=p.VERSION, id=pending.call.id, outcome=p.UNKNOWN,
+                                      error="the relay restarted while the call was in flight"))
+            elif not supported:
                 self._settle(p.Answer(v=p.VERSION, id=pending.call.id, outcome=p.NOT_SENT,
                                       error="the relay performs no calls for edges (relay.egress_allow is empty)"))
-            elif send(pending.call):
-                self.resent += pending.sent
-                pending.sent = True
+            else:
+                self._transmit(pending)
 
     def unbind(self) -> None:
         self._send, self.supported = None, False
+
+    def _transmit(self, pending: _Pending) -> None:
+        assert self._send is not None
+        if self._send(pending.call):
+            self.resent += pending.sent
+            pending.sent, pending.sent_to = True, self._instance
 
     def on_answer(self, answer: p.Answer) -> None:
         self._settle(answer)
@@ -113,7 +125,7 @@ class RelayEgress:
                 if not self.supported:
                     return p.Answer(v=p.VERSION, id=call.id, outcome=p.NOT_SENT,
                                     error="the relay performs no calls for edges (relay.egress_allow is empty)")
-                pending.sent = self._send(call)
+                self._transmit(pending)
             while True:
                 limit = deadline if pending.sent else connect_deadline
                 remaining = limit - loop.time()
@@ -238,7 +250,7 @@ class EgressSession:
         total = (timeout.total if timeout is not None and timeout.total else None) or DEFAULT_TIMEOUT_S
         connect = (timeout.connect if timeout is not None and timeout.connect else None) or DEFAULT_CONNECT_S
         call = p.Call(v=p.VERSION, id=uuid.uuid4().hex, method=method.upper(), url=str(target),
-                      headers=list(hdrs.items()), body=body, timeout_s=total)
+                      headers=[(str(k), str(v)) for k, v in hdrs.items()], body=body, timeout_s=total)
         self.calls += 1
         answer = await self._egress.call(call, connect_timeout_s=connect)
         if answer.outcome == p.NOT_SENT:

@@ -210,7 +210,8 @@ class EdgeFeed:
         now = time.monotonic()
         self._peer = _Peer(rid, hello.edge, after, after, max(1, hello.window), now, now)
         self._send(rid, p.Welcome(v=p.VERSION, log_id=self._log.log_id, after_seq=after, last_seq=durable,
-                                  heartbeat_s=self._heartbeat_s, egress=self._egress is not None))
+                                  heartbeat_s=self._heartbeat_s, egress=self._egress is not None,
+                                  egress_id=self._egress.instance if self._egress is not None else ""))
         log.info("relay link: edge %r connected, streaming after %d (log holds %d..%d)",
                  hello.edge, after, self._log.first_kept_seq, durable)
         self._wake.set()

@@ -174,7 +174,7 @@ class RelayLink:
                     log.error("this edge sends through the relay but the relay performs no calls "
                               "(set relay.egress_allow on the relay): platform calls fail as not sent")
                 self._egress.bind(lambda call: send_nowait(sock, [p.encode(call)]) is None,
-                                  supported=welcome.egress)
+                                  supported=welcome.egress, instance=welcome.egress_id)
             log.info("relay link up (%s): after %d, relay holds up to %d", self._endpoint, welcome.after_seq,
                      welcome.last_seq)
             heard = [time.monotonic()]

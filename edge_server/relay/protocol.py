@@ -42,6 +42,7 @@ class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
     last_seq: int  # the newest record the relay holds now
     heartbeat_s: float
     egress: bool = False  # the relay performs HTTP calls for the edge (relay.egress_allow is not empty)
+    egress_id: str = ""  # this relay process's call memory: an unanswered call is resent only to the same one
 
 
 class Refused(msgspec.Struct, tag="refused", kw_only=True):

@@ -400,10 +400,15 @@ class Worker:
             if leg.recording is not None and now >= leg.recording.deadline:
                 self._finish_recording(leg, "max")
             if now >= leg.ring_deadline:
+                # No answer in time. Without a provisional response pjsua cannot CANCEL and would only end the
+                # call at the INVITE timeout (32 s): report it over now; dropping the Call object hangs it up
+                # in pjsua (pjsua2's ~Call) and later callbacks for it find no leg.
                 leg.ring_deadline = float("inf")
                 prm = pj.CallOpParam()
                 prm.statusCode = 408
                 leg.call.hangup(prm)
+                if not leg.ended:
+                    self._end_leg(leg, "no answer", 408)
         # Drop objects parked by callbacks, now that we are outside them.
         if self._parked:
             self._parked.clear()

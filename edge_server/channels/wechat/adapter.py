@@ -165,7 +165,7 @@ class WeChatAdapter:
         if openid and (msg.kind == "message" or msg.event in ("click", "subscribe", "scan", "scancode_push",
                                                               "scancode_waitmsg")):
             await self.windows.opened(self.inbox, openid, msg.ts_ms or self._now_ms(),
-                                      by_message=msg.kind == "message")
+                                      by_message=msg.kind == "message", key=msg.external_id)
         kind, media_id = msg.meta.get("MsgType", ""), msg.meta.get("MediaId", "")
         if msg.kind != "message" or kind not in _DOWNLOAD_TYPES or not media_id or msg.attachments:
             return msg

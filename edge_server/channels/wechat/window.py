@@ -17,6 +17,7 @@ class ReplyWindow(msgspec.Struct, kw_only=True):
     until_ms: int
     left: int  # -1: unlimited
     by_message: bool = True
+    opened_by: str = ""  # the platform id of the message that opened it (two messages can share a second)
 
 
 class WindowRules(msgspec.Struct, kw_only=True):
@@ -54,20 +55,24 @@ class ReplyWindows:
         except msgspec.DecodeError:
             return None  # unreadable: let the platform decide
 
-    async def opened(self, inbox: ChannelInbox, user: str, ts_ms: int, *, by_message: bool) -> None:
-        """The customer wrote (or clicked) at ``ts_ms``; idempotent for the same push."""
+    async def opened(self, inbox: ChannelInbox, user: str, ts_ms: int, *, by_message: bool, key: str = "") -> None:
+        """The customer wrote (or clicked) at ``ts_ms``; idempotent for the same push (``key``: its platform id).
+
+        CreateTime has one-second resolution: a second message in the same second (the customer answers a
+        menu with "2" right away) is new when its ``key`` differs, and reopens the allowance."""
         r = self.rules
         cur = self.get(inbox, user)
-        if cur is not None and ts_ms <= cur.opened_ms:
+        if cur is not None and (ts_ms < cur.opened_ms or (ts_ms == cur.opened_ms
+                                                           and (not key or key == cur.opened_by))):
             return  # a retried push or an older message delivered late: nothing new
         if by_message:
             new = ReplyWindow(opened_ms=ts_ms, until_ms=ts_ms + r.message_window_s * 1000,
-                              left=r.message_quota or -1)
+                              left=r.message_quota or -1, opened_by=key)
         else:
             if not r.event_window_s:
                 return
             new = ReplyWindow(opened_ms=ts_ms, until_ms=ts_ms + r.event_window_s * 1000,
-                              left=r.event_quota or -1, by_message=False)
+                              left=r.event_quota or -1, by_message=False, opened_by=key)
             if cur is not None and cur.until_ms > new.until_ms and cur.left != 0:
                 return  # a click inside an open message window does not shorten it
         await inbox.set_cursor(self._key(user), msgspec.json.encode(new).decode())

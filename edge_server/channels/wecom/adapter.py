@@ -155,7 +155,8 @@ class WeComAdapter:
         """Opens the reply window and downloads media (also called by the pull itself)."""
         user = msg.identities[0].value if msg.identities else ""
         if msg.kind == "message" and user:
-            await self.windows.opened(self.inbox, user, msg.ts_ms or int(self._clock() * 1000), by_message=True)
+            await self.windows.opened(self.inbox, user, msg.ts_ms or int(self._clock() * 1000), by_message=True,
+                                      key=msg.external_id)
         media_id = msg.meta.get("media_id", "")
         if not media_id or msg.attachments:
             return msg

@@ -12,7 +12,9 @@ import aiohttp
 from edge_server.bus import keys as bus_keys
 from edge_server.bus.backoff import Backoff
 from edge_server.bus.keys import ServerKeys
+from edge_server.channels.base import ChannelInbox
 from edge_server.config import ChannelsSection
+from edge_server.relay.egress_client import RelayEgress
 from edge_server.relay.config import RelayConfig, RelaySection
 from edge_server.relay.link import RelayLink
 from edge_server.relay.paths import RelayPaths
@@ -40,10 +42,12 @@ def make_site(tmp: Path) -> Site:
     return Site(paths.root, bus_keys.load_public(paths.server_public), bus_keys.load_keypair(secret))
 
 
-def relay_config(site: Site, *, http_port: int = 0, link: str = "tcp://127.0.0.1:0") -> RelayConfig:
+def relay_config(site: Site, *, http_port: int = 0, link: str = "tcp://127.0.0.1:0",
+                 egress_allow: list[str] | None = None, egress_source: str = "") -> RelayConfig:
     return RelayConfig(relay=RelaySection(data_dir=str(site.relay_dir), http_port=http_port,
                                           link_endpoint=link, heartbeat_s=HEARTBEAT_S,
-                                          segment_bytes=64 * 1024))
+                                          segment_bytes=64 * 1024, egress_allow=egress_allow or [],
+                                          egress_source=egress_source))
 
 
 @contextlib.asynccontextmanager
@@ -52,11 +56,11 @@ async def running_relay(site: Site, **kw: object) -> AsyncIterator[RelayServer]:
         yield relay
 
 
-def link_for(site: Site, address: str, inbox: MemoryInbox, *, keys: ServerKeys | None = None,
-             window: int = 256) -> RelayLink:
+def link_for(site: Site, address: str, inbox: ChannelInbox, *, keys: ServerKeys | None = None,
+             window: int = 256, egress: RelayEgress | None = None) -> RelayLink:
     channels = ChannelsSection(relay=address, relay_server_key=site.relay_public.decode())
     return RelayLink(channels, inbox, keys=keys or site.edge_keys, window=window, heartbeat_s=HEARTBEAT_S,
-                     backoff=Backoff(base_s=0.05, cap_s=0.3))
+                     backoff=Backoff(base_s=0.05, cap_s=0.3), egress=egress)
 
 
 async def push(session: aiohttp.ClientSession, url: str, msg_id: str, sender: str = "+8613800000001",
