@@ -24,7 +24,6 @@ import pytest
 
 import specutil as su  # type: ignore[import-not-found]
 from edge_server.app import READY_MARKER
-from edge_server.contract import messages as m
 
 pytestmark = pytest.mark.package
 
@@ -74,7 +73,8 @@ def _edge_env(root: Path, tmp_path: Path) -> dict[str, str]:
                SWITCHBOARD__EDGE__DATA_DIR=str(root / "var/lib/switchboard"),
                SWITCHBOARD__EDGE__LOG_DIR=str(root / "var/log/switchboard"),
                SWITCHBOARD__BUS__ROUTER_ENDPOINT="tcp://127.0.0.1:0",
-               SWITCHBOARD__BUS__PUB_ENDPOINT="tcp://127.0.0.1:0")
+               SWITCHBOARD__BUS__PUB_ENDPOINT="tcp://127.0.0.1:0",
+               SWITCHBOARD__WEBCHAT__PORT="0", SWITCHBOARD__CHANNELS__WEBHOOK_PORT="0")
     return env
 
 
@@ -122,20 +122,19 @@ def _wait_for_text(path: Path, pattern: str, proc: _Proc, timeout: float) -> re.
                          f"{path.read_text() if path.exists() else '(missing)'}\nstderr: {proc.stderr()}")
 
 
-async def _create_task_as_supervisor(router: str, issued: Path) -> str:
-    from edge_server.bus import keys as bus_keys
-    from edge_server.bus.client import EdgeClient
-    from desktop.client_config import load_client_config
+async def _web_chat_through_the_flow(webchat: str) -> str:
+    """A visitor on the installed edge's widget protocol: the demo flow greets, offers the menu; "3" asks for a
+    person. The interaction id (= the routing task id the desktop is offered)."""
+    from edge_server.channels.webchat.visitor import Visitor
 
-    cfg = load_client_config(issued / "desktop.toml")
-    async with EdgeClient(router, server_key=cfg.server_key, client_keys=cfg.client_keys,
-                          client_id="sup-test", request_timeout_s=10) as sup:
-        await sup.login("sup", PASSWORD)
-        created = await sup.request(m.CreateTask(queue="billing.zh", customer_name="王小明"))
-        assert isinstance(created, m.TaskCreated), created
-        await sup.logout()
-    del bus_keys
-    return created.task_id
+    async with Visitor(webchat) as v:
+        assert v.welcome is not None and v.welcome.available
+        await v.start("你好，我想查一下账单", name="王小明")
+        await v.wait_for(lambda: any("3. 人工客服" in msg.text for msg in v.messages.values()), 20, "the menu")
+        await v.send("3")
+        await v.wait_for(lambda: v.interaction is not None and v.interaction.state != "flow", 20, "the queue")
+        assert v.interaction is not None
+        return v.interaction.interaction_id
 
 
 @pytest.fixture
@@ -186,6 +185,11 @@ def test_install_run_upgrade_remove_purge(root: Path, tmp_path: Path, procs: lis
     edge_bin, desk_bin = str(root / EDGE_BIN), str(root / DESKTOP_BIN)
     site = root / "opt/switchboard/switchboard-edge/_internal/resources/demo/site.toml"
     assert "imported" in _run([edge_bin, "admin", "import", str(site)], env)
+    designs = site.parent / "designs"
+    published = _run([edge_bin, "admin", "import-design", str(designs / "webchat_flow.json"),
+                      str(designs / "billing_form.json"), "--bind", "webchat:default=demo-webchat-flow",
+                      "--bind", "queue_form:billing.zh=demo-billing-form"], env)
+    assert published.count("revision 1 is live") == 2, published
     issued = tmp_path / "issued"
     for name in ("pc-001", "sup-pc"):
         _run([edge_bin, "keys", "issue", name, "--edge", "tcp://127.0.0.1:7700", "--out", str(issued / name)], env)
@@ -196,8 +200,8 @@ def test_install_run_upgrade_remove_purge(root: Path, tmp_path: Path, procs: lis
     # The installed edge.
     edge = _Proc([edge_bin, "edge"], env, tmp_path, "edge")
     procs.append(edge)
-    ready = _wait_for_text(edge.stdout_path, READY_MARKER + r" router=(\S+) pub=(\S+)", edge, 60)
-    router = ready.group(1)
+    ready = _wait_for_text(edge.stdout_path, READY_MARKER + r" router=(\S+) pub=(\S+) webchat=(\S+)", edge, 60)
+    router, webchat = ready.group(1), ready.group(3)
     for toml in (root / "etc/switchboard/desktop.toml", issued / "sup-pc" / "desktop.toml"):
         toml.write_text(toml.read_text().replace("tcp://127.0.0.1:7700", router))
 
@@ -212,11 +216,13 @@ def test_install_run_upgrade_remove_purge(root: Path, tmp_path: Path, procs: lis
     log = profile / "logs" / "desktop.log"
     _wait_for_text(log, r"logged in as alice", desk, 60)
     _wait_for_text(log, r"own state: ready", desk, 30)
-    # Web chat does not exist yet: a supervisor client creates a routed chat task instead.
-    task_id = asyncio.run(_create_task_as_supervisor(router, issued / "sup-pc"))
+    # A web chat through the published demo flow reaches the installed desktop.
+    task_id = asyncio.run(_web_chat_through_the_flow(webchat))
     _wait_for_text(log, rf"offer \d+: task {re.escape(task_id)} from queue billing.zh", desk, 30)
     assert desk.stop() == 0
     assert desk.stdout() == "" and desk.stderr() == "", desk.stderr()  # any unexpected output fails
+    # The designer is in the same bundle (menu entry above): its role answers.
+    assert "designer" in _run([desk_bin, "designer", "--help"], denv)
     assert "client config " + str(root / "etc/switchboard/desktop.toml") in log.read_text()
     assert edge.stop() == 0
     # The edge logs to stderr by design (journald under systemd): nothing but INFO lines may be there.
