@@ -70,6 +70,9 @@ class ChannelsSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     public_base_url: str = ""  # the address platforms call (the proxy's or the relay's), for docs/checks
     relay: str = ""  # tcp://host:port of a cloud relay the edge connects OUT to ("": no relay)
     relay_server_key: str = ""  # the relay's CURVE public key (z85)
+    # Channels whose platform API calls leave through the relay (platforms that allow-list one IP: wechat, wecom).
+    relay_egress: list[str] = msgspec.field(default_factory=list)
+    relay_reconnect_cap_s: float = 5.0  # longest wait between reconnects to the relay (jittered)
     outbox_max_attempts: int = 8  # sends of one message before it is failed
     outbox_max_backoff_s: float = 300.0
     wechat: list[dict[str, Any]] = msgspec.field(default_factory=list)  # [[channels.wechat]] per account

@@ -48,10 +48,19 @@ class Dtmf:
 
 
 @dataclass(frozen=True, slots=True)
+class Registration:
+    """The registrar answered a REGISTER: 200 = registered (expires > 0), 401/403 = bad credentials."""
+
+    code: int
+    reason: str
+    expires: int
+
+
+@dataclass(frozen=True, slots=True)
 class EngineError:
     """A failure that happened inside a callback, where raising would reach pjsip instead of the owner."""
 
     message: str
 
 
-EngineEvent = IncomingCall | CallState | MediaQuality | Dtmf | EngineError
+EngineEvent = IncomingCall | CallState | MediaQuality | Dtmf | Registration | EngineError

@@ -232,7 +232,10 @@ class AgentService:
         push = self._publish_status(username, by)
         session = self._dir.session_of(username)
         if session is not None:
-            self.bus.push(session.session_id, push)
+            try:
+                self.bus.push(session.session_id, push)
+            except SwitchboardError as e:  # not on the bus (a desktop that never came back after a restart)
+                log.debug("state push to %s skipped: %s", username, e.message)
         return push
 
     async def _end_session(self, session: Session, reason: str, by: str, *, kick: bool, release: bool = True) -> None:

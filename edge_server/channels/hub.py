@@ -246,10 +246,9 @@ class ChannelHub:
     def _egress_channels(self) -> frozenset[str]:
         """Channels whose API calls leave through the relay (platforms with an IP allow-list).
 
-        ``channels.relay_egress`` (a list of channel names) once the edge's config has it; read with
-        getattr so this works before and after that field exists (see the relay-gaps report).
+        ``channels.relay_egress``: a list of channel names.
         """
-        names = frozenset(getattr(self._cfg, "relay_egress", None) or ())
+        names = frozenset(self._cfg.relay_egress)
         if not names:
             return names
         if not self._cfg.relay:
@@ -503,7 +502,7 @@ class ChannelHub:
         info.reply_until_ms = last + lim.reply_window_s * 1000 if lim.reply_window_s else 0
         if lim.replies_per_window:
             used = sum(1 for mm in live.messages
-                       if mm.ts_ms >= last and mm.author_kind == AuthorKind.AGENT and mm.delivery
+                       if mm.ts_ms >= last and mm.author_kind in (AuthorKind.AGENT, AuthorKind.BOT) and mm.delivery
                        and mm.delivery != Delivery.FAILED)
             info.replies_left = max(0, lim.replies_per_window - used)
         else:
@@ -513,7 +512,9 @@ class ChannelHub:
 
     def on_update(self, iid: str, item: ChatMessage | InteractionInfo | TypingChanged) -> None:
         if isinstance(item, ChatMessage):
-            if item.author_kind == AuthorKind.AGENT and not item.private and item.delivery == Delivery.QUEUED:
+            # A flow's (bot's) lines go out like an agent's: the customer on WeChat only sees what is sent.
+            if item.author_kind in (AuthorKind.AGENT, AuthorKind.BOT) and not item.private \
+                    and item.delivery == Delivery.QUEUED:
                 live = self._svc.live(iid)
                 if live is not None:
                     self._enqueue(live.info.channel.value, self._account_of.get(iid, ""), iid, item.seq,

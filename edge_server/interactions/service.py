@@ -554,7 +554,17 @@ class InteractionService:
         atts = list(attachments or [])
         if author_kind != AuthorKind.SYSTEM:
             self._check_text(text, has_attachments=bool(atts))
-        tracked = author_kind == AuthorKind.AGENT and not private and self._channel_admits(live, text, atts)
+        refused = ""
+        if author_kind == AuthorKind.BOT and not private:
+            # A flow's line goes out through the channel like an agent's (the platform counts it against the
+            # same reply quota). A flow cannot be told "no": a line past the channel's limits is kept with
+            # delivery "failed" and the reason, so the agent sees what the customer did not get.
+            try:
+                tracked = self._channel_admits(live, text, atts)
+            except SwitchboardError as e:
+                tracked, refused = False, e.message
+        else:
+            tracked = author_kind == AuthorKind.AGENT and not private and self._channel_admits(live, text, atts)
         msg = self._new_message(live, author_kind, author, author_name, text, private, client_msg_id, atts)
         if tracked:  # the outbox sends it; "queued" in the same batch, so a crash cannot lose the send
             msg.delivery = "queued"
@@ -562,6 +572,10 @@ class InteractionService:
                                                 state="queued")]
             if live.info.replies_left > 0:
                 live.info.replies_left -= 1
+        elif refused:
+            msg.delivery, msg.delivery_error = "failed", refused
+            extra = [*extra, ev.DeliveryChanged(ts_ms=msg.ts_ms, interaction_id=live.iid, seq=msg.seq,
+                                                state="failed", error=refused)]
         fut = self._store.append([self._message_event(msg), *extra])
         if client_msg_id:
             live.in_flight[client_msg_id] = fut

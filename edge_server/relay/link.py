@@ -24,6 +24,7 @@ from types import TracebackType
 
 import zmq
 import zmq.asyncio
+from zmq.utils.monitor import parse_monitor_message
 
 from edge_server.bus.backoff import Backoff
 from edge_server.bus.keys import ServerKeys, normalise_key
@@ -72,9 +73,7 @@ class RelayLink:
         self._window = window
         self._heartbeat_s = heartbeat_s
         if backoff is None:
-            # channels.relay_reconnect_cap_s once the edge's config has it (see the relay-gaps report).
-            cap = reconnect_cap_s if reconnect_cap_s is not None else float(
-                getattr(channels, "relay_reconnect_cap_s", RECONNECT_CAP_S))
+            cap = reconnect_cap_s if reconnect_cap_s is not None else float(channels.relay_reconnect_cap_s)
             if cap <= 0:
                 raise ValueError("channels.relay_reconnect_cap_s must be > 0")
             backoff = Backoff(base_s=min(RECONNECT_BASE_S, cap), cap_s=cap, jitter=0.5)
@@ -158,6 +157,7 @@ class RelayLink:
     async def _session(self) -> None:
         sock = self._socket()
         tasks: list[asyncio.Task[None]] = []
+        monitor: zmq.asyncio.Socket | None = None
         try:
             sock.connect(self._endpoint)
             welcome = await self._handshake(sock)
@@ -180,7 +180,9 @@ class RelayLink:
             heard = [time.monotonic()]
             queue: asyncio.Queue[p.Batch] = asyncio.Queue()
             loop = asyncio.get_running_loop()
-            tasks = [loop.create_task(self._reader(sock, queue, heard), name="sb.relay.link-read"),
+            monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+            tasks = [loop.create_task(self._watch(monitor), name="sb.relay.link-watch"),
+                     loop.create_task(self._reader(sock, queue, heard), name="sb.relay.link-read"),
                      loop.create_task(self._worker(sock, queue), name="sb.relay.link-store"),
                      loop.create_task(self._ticker(sock, heard, welcome.heartbeat_s), name="sb.relay.link-beat")]
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -193,6 +195,9 @@ class RelayLink:
                 t.cancel()
             if tasks:
                 await asyncio.wait(tasks, timeout=_SHUTDOWN_TIMEOUT_S)
+            if monitor is not None:
+                sock.disable_monitor()
+                monitor.close(linger=0)
             sock.close(linger=0)
 
     async def _handshake(self, sock: zmq.asyncio.Socket) -> p.Welcome:
@@ -225,6 +230,20 @@ class RelayLink:
         if frame.v != p.VERSION:
             raise _SessionEnded(f"the relay speaks link version {frame.v}, this edge {p.VERSION}")
         return frame
+
+    @staticmethod
+    async def _watch(monitor: zmq.asyncio.Socket) -> None:
+        """End the session as soon as the relay's end closes (relay restarted, its feed stopped).
+
+        ZeroMQ would reconnect underneath by itself, to a relay that knows no session for us: we
+        would only notice by its silence (3 heartbeats). A new session says Hello at once instead,
+        so delivery resumes within the reconnect backoff of the relay being back. A cut that drops
+        packets without closing anything is still found by the heartbeats.
+        """
+        while True:
+            event = parse_monitor_message(await monitor.recv_multipart())
+            if event["event"] == zmq.EVENT_DISCONNECTED:
+                raise _SessionEnded("the relay closed the connection")
 
     async def _reader(self, sock: zmq.asyncio.Socket, queue: asyncio.Queue[p.Batch], heard: list[float]) -> None:
         while True:

@@ -20,6 +20,15 @@ log = logging.getLogger("sb.voice")
 
 # Digits accepted when a node asks for "any length" (max_digits 0) and ends with a terminator.
 _OPEN_ENDED_MAX = 32
+# The node's timeout is for the first digit; once the caller is typing, this pause ends the entry.
+_INTER_DIGIT_S = 5.0
+
+
+def menu_sentence(choice: Choice, language: str) -> str:
+    """What a caller hears for one menu option when the node has no recorded prompt."""
+    if language.lower().startswith("zh"):
+        return f"{choice.label}请按{choice.key}。"
+    return f"For {choice.label}, press {choice.key}."
 
 
 class RouteCallback(Protocol):
@@ -54,6 +63,8 @@ class VoiceFlowIO:
     async def say(self, text: str, *, audio: str = "", choices: Sequence[Choice] = ()) -> None:
         """Play ``audio`` (or TTS of ``text``) to the end, or until a digit barges in. Choices are in the text."""
         self._check_live()
+        if choices and not audio:
+            text = " ".join([text, *(menu_sentence(c, self.language) for c in choices if c.label)]).strip()
         path = await self._prompts.resolve(text, audio=audio, language=self.language)
         try:
             reason = await self.gateway.play_to_end(self.call_id, str(path), barge_in=True)
@@ -68,10 +79,11 @@ class VoiceFlowIO:
         """DTMF digits (a barged-in digit counts first); None on timeout with nothing pressed."""
         self._check_live()
         if max_digits <= 0:
-            max_digits = _OPEN_ENDED_MAX if terminator else 1
+            # Any length: '#' (or the node's terminator) ends it, so does a pause after the last digit.
+            max_digits, terminator = _OPEN_ENDED_MAX, terminator or "#"
         try:
-            result = await self.gateway.collect(self.call_id, max_digits=max_digits, timeout_s=timeout_s,
-                                                terminator=terminator)
+            result = await self.gateway.collect(self.call_id, max_digits=max_digits, first_digit_timeout_s=timeout_s,
+                                                timeout_s=min(timeout_s, _INTER_DIGIT_S), terminator=terminator)
         except SwitchboardError as e:
             if not self.gateway.is_live(self.call_id):
                 raise Hangup() from e

@@ -50,7 +50,8 @@ class GatewayConfig:
     worker_log_level: str = "WARNING"
     request_timeout_s: float = 5.0
     ready_timeout_s: float = 15.0
-    restart_backoff_s: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
+    restart_backoff_s: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)  # after 1st, 2nd... quick death in a row
+    heartbeat_s: float = 2.0  # Ping period; 3 missed in a row -> the worker is killed and restarted
 
     @classmethod
     def for_capacity(cls, legs: int, **kw: Any) -> GatewayConfig:
@@ -138,6 +139,7 @@ class VoiceGateway:
         self._states: dict[str, str] = {}  # call id -> last state
         self._waiters: dict[str, list[tuple[EventPredicate, asyncio.Future[p.WorkerEvent]]]] = {}
         self._recv_task: asyncio.Task[None] | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
         self._stopping = False
 
     # ------------------------------------------------------------------------------------------- lifecycle
@@ -172,6 +174,7 @@ class VoiceGateway:
         except SwitchboardError:
             await self.stop()
             raise
+        self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="voice-gateway-heartbeat")
         log.info("voice gateway up: %d workers, SIP ports %d..%d", cfg.workers, cfg.sip_base_port,
                  cfg.sip_base_port + cfg.workers - 1)
 
@@ -187,6 +190,10 @@ class VoiceGateway:
         """Ask every worker to hang up and exit; kill the ones that do not within ``timeout_s``."""
         self._stopping = True
         errors: list[BaseException] = []
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat_task
         for slot in self._slots.values():
             if slot.monitor is not None:
                 slot.monitor.cancel()
@@ -242,7 +249,7 @@ class VoiceGateway:
 
     async def _monitor(self, slot: _WorkerSlot) -> None:
         """Wait for the worker to exit; if we did not ask for it, drop its calls and start it again."""
-        backoff = iter(())
+        failures = 0  # consecutive quick deaths: index into the backoff table
         while not self._stopping:
             assert slot.proc is not None
             rc = await slot.proc.wait()
@@ -255,14 +262,31 @@ class VoiceGateway:
                 self._synthesize_disconnect(call_id, "voice worker exited")
                 self._safe(self.events.on_dropped, call_id, slot.worker_id)
             if time.monotonic() - slot.started_at > 30.0:
-                backoff = iter(())  # it ran fine for a while: restart at once, like the first time
-            delay = next(backoff, None)
-            if delay is None:
-                backoff = iter(self.config.restart_backoff_s[1:])
-                delay = self.config.restart_backoff_s[0]
-            await asyncio.sleep(delay)
+                failures = 0  # it ran fine for a while: restart at once, like the first time
+            table = self.config.restart_backoff_s
+            await asyncio.sleep(table[min(failures, len(table) - 1)])
+            failures += 1
             slot.restarts += 1
             await self._spawn(slot)
+
+    async def _heartbeat(self) -> None:
+        """Ping every ready worker; one that stops answering (hung, not dead) is killed and so restarted."""
+        misses: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(self.config.heartbeat_s)
+            for wid, slot in self._slots.items():
+                if not slot.ready.is_set():
+                    continue
+                try:
+                    await self.request(wid, p.Ping(req=0), timeout_s=self.config.heartbeat_s)
+                    misses[wid] = 0
+                except SwitchboardError:
+                    misses[wid] = misses.get(wid, 0) + 1
+                    if misses[wid] >= 3 and slot.proc is not None and slot.proc.returncode is None:
+                        log.error("voice worker %s missed %d heartbeats: killing it", wid, misses[wid])
+                        misses[wid] = 0
+                        with contextlib.suppress(ProcessLookupError):
+                            slot.proc.kill()
 
     # ------------------------------------------------------------------------------------------- receiving
 

@@ -36,7 +36,10 @@ log = logging.getLogger("sb.voice.worker")
 
 # G.722 first (wideband), then G.711; everything else off: speex distorts tones, iLBC/GSM are not wanted on trunks.
 _CODEC_PRIORITY = {"G722/16000/1": 255, "PCMU/8000/1": 254, "PCMA/8000/1": 253}
-_POLL_MS = 10  # one loop turn: at most this long in libHandleEvents (DTMF/command latency bound)
+_SILENCE = object()  # Leg.hold_player when held without music
+# One loop turn waits at most this long in libHandleEvents: SIP is handled at once, but a command that arrives
+# meanwhile waits up to _POLL_MS (measured: ~2 % of a core idle at 10 ms).
+_POLL_MS = 10
 
 
 class WorkerError(Exception):
@@ -169,7 +172,16 @@ class Worker:
         self._sock.setsockopt(zmq.LINGER, 500)
         self._sock.connect(self._control)
         ep = pj.Endpoint()
-        ep.libCreate()
+        # libCreate logs at pjlib's default level 5 to stdout before any config can lower it: mute that.
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            ep.libCreate()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
         cfg = pj.EpConfig()
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = True
@@ -212,8 +224,6 @@ class Worker:
 
     def run(self) -> None:
         assert self.ep is not None and self._sock is not None
-        poller = zmq.Poller()
-        poller.register(self._sock, zmq.POLLIN)
         while not self._stopping:
             while self._sock.poll(0, zmq.POLLIN):
                 self._on_frame(self._sock.recv())
@@ -240,7 +250,8 @@ class Worker:
             self.account = None
             gc.collect()
             self._flush()
-            ep.libDestroy()
+            # The BYEs went out above; skipping network work in destroy saves ~1 s (measured 1.5 s -> 0.5 s).
+            ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
             self.ep = None
         if self._sock is not None:
             self._sock.close()
@@ -637,22 +648,20 @@ class Worker:
         leg = self._leg(cmd.call_id, media=True)
         if leg.hold_player is not None:
             return {}
+        player = self._new_player(cmd.music, loop=True) if cmd.music else _SILENCE  # fails before any change
         partner = self.legs.get(leg.partner) if leg.partner else None
         if partner is not None:
             self._disconnect_pair(leg, partner)
-        if cmd.music:
-            player = self._new_player(cmd.music, loop=True)
+        if player is not _SILENCE:
             player.startTransmit(leg.media)
-            leg.hold_player = player
-        else:
-            leg.hold_player = True  # silence on hold
+        leg.hold_player = player
         return {}
 
     def _unhold(self, cmd: p.Unhold) -> dict[str, Any]:
         leg = self._leg(cmd.call_id, media=True)
         player = leg.hold_player
         leg.hold_player = None
-        if player is not None and player is not True:
+        if player is not None and player is not _SILENCE:
             try:
                 player.stopTransmit(leg.media)
             except pj.Error:
@@ -688,6 +697,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     # This process is its own composition root, so it configures logging (to stderr, the edge collects it).
+    # pjsua's own console log (errors only after libInit) writes to stdout: send it to stderr too.
+    sys.stdout.flush()
+    os.dup2(2, 1)
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format=f"%(asctime)s %(levelname)s %(name)s[{args.worker_id}] %(message)s")
     worker = Worker(control=args.control, sip_port=args.sip_port, worker_id=args.worker_id,

@@ -1,11 +1,15 @@
 """Fixtures for the softphone: a SipEngine per test (one Endpoint per process, closed after) and peers."""
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+# Before anything imports Qt (softphone.qt tests): no display needed.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # tests/ has no __init__.py (importlib mode): share helpers as a uniquely named plain module.
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -57,6 +57,14 @@ class Call(pj.Call):
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:  # noqa: N802
         out("dtmf", call=self.getId(), digit=prm.digit, method=int(prm.method))
 
+    def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:  # noqa: N802
+        # An INVITE with Replaces took over this call: the new leg needs a kept Call object.
+        new = Call(acc, prm.newCallId)
+        calls[prm.newCallId] = new
+        current.append(prm.newCallId)
+        prm.newCall = new
+        out("replaced", call=self.getId(), new=prm.newCallId, remote=new.getInfo().remoteUri)
+
     def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:  # noqa: N802
         out("transfer", call=self.getId(), uri=prm.dstUri)
         new = Call(acc)
@@ -197,7 +205,7 @@ def main() -> None:
     acc.shutdown()
     del acc
     gc.collect()
-    ep.libDestroy()
+    ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,14 @@ async def test_a_ten_second_cut_loses_nothing_and_resumes_within_the_cap(tmp_pat
 
 
 @pytest.mark.asyncio
+async def test_a_short_cut_resumes_without_waiting_for_the_heartbeats(tmp_path: Path) -> None:
+    # Heartbeats of 5 s would find the dead session only after 15 s; the closed connection says it at once.
+    r = await outage_drill(tmp_path, outage_s=1.0, reconnect_cap_s=2.0, heartbeat_s=5.0, settle_s=0.5)
+    assert (r.lost, r.dup, r.out_of_order) == (0, 0, 0) and r.backlog > 0
+    assert r.resume_s <= 2.0 + 2.0, r.line()
+
+
+@pytest.mark.asyncio
 async def test_the_reconnect_backoff_is_capped_and_jittered(tmp_path: Path) -> None:
     inbox = MemoryInbox(tmp_path)
     assert RECONNECT_CAP_S == 5.0  # the default (was 30 s: a one-minute cut could cost 30 s more)

@@ -40,3 +40,10 @@ def test_first_digit_timeout_defaults_to_timeout() -> None:
     col = make(first_digit_timeout_s=0.0)
     assert not col.tick(101.9)
     assert col.tick(102.0)
+
+
+def test_menu_sentences_per_language() -> None:
+    from edge_server.flows.io import Choice
+    from edge_server.voice.flow_io import menu_sentence
+    assert menu_sentence(Choice("1", "Sales"), "en") == "For Sales, press 1."
+    assert menu_sentence(Choice("2", "售后"), "zh-CN") == "售后请按2。"

@@ -74,7 +74,8 @@ async def test_caller_hangs_up_mid_prompt(gateway: tuple[VoiceGateway, Recorder]
             await io.ask(timeout_s=5, max_digits=1)
         with pytest.raises(Hangup):
             await io.record(max_seconds=5, timeout_s=5)
-        assert await io.transfer("sip:4002@127.0.0.1") is False or True  # (never reached in a flow)
+        with pytest.raises(Hangup):
+            await io.transfer("4002")
         assert await wait_exit(caller, 10) == 0
     ends = [s for s in events.states if s.call_id == call.call_id and s.state == "disconnected"]
     assert len(ends) == 1
@@ -92,3 +93,33 @@ async def test_caller_hangs_up_during_collect(gateway: tuple[VoiceGateway, Recor
         with pytest.raises(Hangup):
             await io.ask(timeout_s=10, max_digits=4, terminator="#")
         assert time.monotonic() - started < 3
+
+
+@needs_sipp
+@pytest.mark.asyncio
+async def test_blind_transfer(gateway: tuple[VoiceGateway, Recorder], tmp_path: Path) -> None:
+    gw, events = gateway
+    with sipp(tmp_path, gw.config.sip_base_port, "-trace_msg", scenario="uac_transfer.xml", name="caller") as caller:
+        call = await asyncio.wait_for(events.incoming.get(), 10)
+        await gw.answer(call.call_id)
+        assert await gw.wait_answered(call.call_id, 5)
+        io = VoiceFlowIO(gw, call.call_id, "en", prompts=Prompts(tmp_path / "data"), recordings_dir=tmp_path,
+                         transfer_uri=lambda number: f"sip:{number}@127.0.0.1:5999")
+        assert await io.transfer("4002") is True
+        assert await wait_exit(caller, 10) == 0  # REFER accepted, NOTIFY 200, then our BYE
+    trace = "".join(f.read_text(errors="replace") for f in tmp_path.glob("*messages.log"))
+    assert "Refer-To: <sip:4002@127.0.0.1:5999>" in trace or "Refer-To: sip:4002@127.0.0.1:5999" in trace
+    assert [s.state for s in events.states if s.call_id == call.call_id][-2:] == ["transfer", "disconnected"]
+
+
+@needs_sipp
+@pytest.mark.asyncio
+async def test_sip_info_dtmf_with_terminator(gateway: tuple[VoiceGateway, Recorder], tmp_path: Path) -> None:
+    gw, events = gateway
+    with sipp(tmp_path, gw.config.sip_base_port, scenario="uac_info_dtmf.xml", name="caller") as caller:
+        call = await asyncio.wait_for(events.incoming.get(), 10)
+        await gw.answer(call.call_id)
+        io = VoiceFlowIO(gw, call.call_id, "en", prompts=Prompts(tmp_path / "data"), recordings_dir=tmp_path)
+        assert await io.ask(timeout_s=5, max_digits=0, terminator="#") == "42"
+        assert await wait_exit(caller, 10) == 0
+    assert [d.digit for d in events.dtmf] == ["4", "2", "#"]

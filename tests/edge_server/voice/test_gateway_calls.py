@@ -121,6 +121,14 @@ async def test_agent_leg_bridged_with_per_leg_recordings(gateway: tuple[VoiceGat
         assert all(2.5 < r.seconds < 4.0 for r in events.recordings)
         rms_a, rms_b = rms(rec_a), rms(rec_b)
         assert rms_a > 100 and rms_b > 100, (rms_a, rms_b)  # audio went caller -> agent -> back
+        # Hold: the caller hears looped music; unhold reconnects the pair.
+        await gw.bridge(call.call_id, leg)
+        await gw.hold(call.call_id, music=str(Prompts(tmp_path).tone("ringback")))
+        await gw.hold(call.call_id, music=str(Prompts(tmp_path).tone("ringback")))  # idempotent
+        await gw.unhold(call.call_id)
+        with pytest.raises(SwitchboardError) as e:
+            await gw.hold(call.call_id, music=str(tmp_path / "missing.wav"))
+        assert e.value.code == ErrorCode.NOT_FOUND
         await gw.hangup(leg)
         await gw.hangup(call.call_id)
         await events.until(lambda: not gw.is_live(leg) and not gw.is_live(call.call_id), 5)
@@ -170,6 +178,7 @@ async def test_two_workers_and_clean_stop(tmp_path: Path) -> None:
     assert time.monotonic() - t0 < 5
     for pid in pids:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    assert [slot.proc.returncode for slot in gw._slots.values() if slot.proc] == [0, 0]  # SIGTERM: clean exit
     assert events.dropped == []  # a requested stop is not a crash
     ctx_closed = gw._ctx is None
     assert ctx_closed
@@ -177,3 +186,23 @@ async def test_two_workers_and_clean_stop(tmp_path: Path) -> None:
 
 def test_zmq_is_available() -> None:
     assert zmq.zmq_version_info() >= (4, 3)
+
+
+@pytest.mark.asyncio
+async def test_hung_worker_is_killed_by_the_heartbeat_and_restarted() -> None:
+    from tests.edge_server.voice.voice_helpers import gateway_config
+    events = Recorder()
+    gw = VoiceGateway(gateway_config(heartbeat_s=0.3), events)
+    await gw.start()
+    try:
+        wid = gw.worker_ids()[0]
+        old = gw.worker_pid(wid)
+        os.kill(old, signal.SIGSTOP)  # alive but not answering
+        async with asyncio.timeout(10):
+            while gw.worker_restarts(wid) == 0:
+                await asyncio.sleep(0.05)
+        await gw.wait_ready(10)
+        assert gw.worker_pid(wid) != old
+        assert (await gw.ping(wid))["calls"] == 0
+    finally:
+        await gw.stop()
