@@ -38,8 +38,10 @@ class StoreSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class InteractionsSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_attachment_bytes: int = 10 * 1024 * 1024  # per file, any channel
+    # Voice and video too: WeChat/Weibo customers send voice messages (AMR, Speex, MP3) the agent must hear.
     attachment_types: list[str] = msgspec.field(default_factory=lambda: [
-        "image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain"])
+        "image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain",
+        "audio/amr", "audio/speex", "audio/mpeg", "audio/aac", "audio/mp4", "video/mp4"])
     max_message_chars: int = 4000
     default_region: str = "CN"  # phone numbers without +country are read as this region's
     customer_typing_timeout_s: float = 30.0  # typing indicators expire without an "off"

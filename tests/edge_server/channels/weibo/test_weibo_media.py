@@ -89,6 +89,7 @@ async def test_hub_stores_the_picture_and_notes_what_it_could_not_keep(fake: Fak
     cfg = edge_config(tmp_path)
     cfg.channels.webhook_port = 0
     cfg.channels.weibo = [table(fake, queue="support")]
+    cfg.interactions.attachment_types = ["image/png", "image/jpeg"]  # a site that takes no audio
     async with EdgeApp(cfg) as app, agent(app, "alice") as alice:
         assert app.channels is not None and app.channels.webhooks is not None
         url = f"{app.channels.webhooks.base_url}/hooks/weibo/wb"
@@ -98,7 +99,7 @@ async def test_hub_stores_the_picture_and_notes_what_it_could_not_keep(fake: Fak
         iid = offer.task.interaction_id
         await accept(alice, iid)
         assert await fake.push(url, fake.media_message(UID, PNG, "image/png")) == 1
-        # The site does not take audio/amr (interactions.attachment_types): fetched, then noted, not lost.
+        # This site does not take audio/amr (interactions.attachment_types): fetched, then noted, not lost.
         assert await fake.push(url, fake.media_message(UID, AMR, "audio/amr", type="voice")) == 1
         assert await fake.push(url, fake.message(UID, type="image", data={"tovfid": 99})) == 1  # gone at Weibo
 
