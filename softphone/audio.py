@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from softphone.devices import AudioDevice, find_device, list_devices, stream_closed, stream_opened
+from softphone.devices import AudioDevice, find_device, list_devices, pa_lock, stream_closed, stream_opened
 from softphone.errors import SoftphoneError
 from softphone.jitter import BufferStats, FrameBuffer
 
@@ -51,7 +51,8 @@ def _sd_factory(kind: str) -> StreamFactory:
 
         cls = {"duplex": sd.RawStream, "output": sd.RawOutputStream, "input": sd.RawInputStream}[kind]
         try:
-            return cls(**kw)
+            with pa_lock:
+                return cls(**kw)
         except sd.PortAudioError as e:
             raise SoftphoneError("audio", f"cannot open {kind} stream on {kw.get('device')}: {e}") from e
     return make

@@ -18,6 +18,9 @@ log = logging.getLogger("sb.softphone")
 Kind = Literal["input", "output"]
 _open_streams = 0
 _open_lock = threading.Lock()
+# Held while PortAudio is re-initialised (watcher thread) and while a stream is being opened
+# (owner thread): re-initialising under a stream being created would leave it dangling.
+pa_lock = threading.RLock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +63,10 @@ def list_devices(refresh: bool = False) -> list[AudioDevice]:
         log.warning("no PortAudio: %s", e)
         return []
     try:
-        if refresh and streams_open() == 0:
-            sd._terminate()  # noqa: SLF001 (the documented way to rescan devices in sounddevice)
-            sd._initialize()  # noqa: SLF001
+        with pa_lock:
+            if refresh and streams_open() == 0:
+                sd._terminate()  # noqa: SLF001 (the documented way to rescan devices in sounddevice)
+                sd._initialize()  # noqa: SLF001
         apis = [a["name"] for a in sd.query_hostapis()]
         default_in, default_out = sd.default.device
         out = []

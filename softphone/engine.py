@@ -20,7 +20,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pjsua2 as pj
@@ -66,8 +66,7 @@ class EngineConfig:
     auto_answer: bool = False
     quality_interval_s: float = 2.0  # how often MediaQuality is reported per confirmed call
     log_level: int = 0  # pjsip's own console log level (0 = silent; 3-5 when debugging)
-    max_calls: int = 8
-    extra: dict[str, Any] = field(default_factory=dict)
+    max_calls: int = 8  # pjsua 2.10 aborts near 30 (64-slot ioqueue); an agent needs a handful
 
 
 def free_udp_port(host: str = "127.0.0.1") -> int:

@@ -290,3 +290,12 @@ def test_attended_transfer_joins_the_two_remotes(engine: SipEngine, answering_pe
         pump(engine, ev, customer_talks_to_colleague, what="customer connected to colleague")
     finally:
         consult.close()
+
+
+def test_reject_ringing_call_with_busy(engine: SipEngine, peer: Peer) -> None:
+    ev: list[EngineEvent] = []
+    _wait_ready(engine, ev, peer)
+    inc = _incoming_from(peer, engine, ev)
+    engine.hangup(inc.call_id, 486)
+    pump(engine, ev, lambda: peer.find("state", state="disconnected", code=486), what="486 at caller")
+    pump(engine, ev, lambda: not engine.call_ids(), what="released")
