@@ -270,24 +270,15 @@ def make_bridge(endpoint: Any, link: DeviceLink) -> Any:
         raise SoftphoneError("audio", "this pjsua2 build has no AudioMediaPort (needs pjproject >= 2.11)")
 
     class AudioBridge(pj.AudioMediaPort):  # type: ignore[misc,name-defined]
-        def __init__(self) -> None:
-            super().__init__()
-            self.registered = False
-
-        def _register(self) -> None:
-            # The media clock thread is not Python's: pjsua2 aborts on unregistered threads.
-            if not self.registered:
-                if not endpoint.libIsThreadRegistered():
-                    endpoint.libRegisterThread("sb-media")
-                self.registered = True
-
+        # Runs on pjmedia's clock thread, which pjlib created: it must NOT be re-registered with
+        # libRegisterThread. Measured with pjsua2 2.15.1: libIsThreadRegistered() answers False there,
+        # and registering anyway aborts in grp_lock_unset_owner_thread; without it 50 frames/s flow.
+        # Only buffers (thread-safe) are touched here, never the engine, Qt or other pjsua2 objects.
         def onFrameRequested(self, frame: Any) -> None:  # noqa: N802 (mic -> call)
-            self._register()
             frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
             frame.buf = pj.ByteVector(link.capture.pop())
 
         def onFrameReceived(self, frame: Any) -> None:  # noqa: N802 (call -> speaker)
-            self._register()
             link.playback.push(bytes(frame.buf))
 
     port = AudioBridge()

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import queue
 import socket
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -92,6 +94,21 @@ def _pj(what: str) -> Iterator[None]:
     except pj.Error as e:
         raise SoftphoneError("pjsip", f"{what}: {e.info(False) if hasattr(e, 'info') else e.reason}",
                              int(getattr(e, "status", 0))) from e
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence fd 1 around libCreate: pjlib logs ~14 lines at level 5 to stdout before libInit can
+    apply our log level, and the packaged app's smoke test fails on unexpected output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _parse_headers(whole_msg: str) -> dict[str, str]:
@@ -178,6 +195,15 @@ class _Call(pj.Call):
         else:
             engine._events.put(EngineError(f"transfer of {self.key} failed: {prm.statusCode} {prm.reason}"))
 
+    def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:  # noqa: N802
+        # An INVITE with Replaces took this call over (someone's attended transfer to us): the new
+        # leg needs a Call object we keep, exactly like an incoming call.
+        engine = self._engine()
+        if engine is not None:
+            new = _Call(engine, engine._account, prm.newCallId)
+            engine._adopt.append(new)
+            prm.newCall = new
+
     def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:  # noqa: N802
         # We are the transferee: pjsua makes the new call, but its Call object must be ours and kept
         # (else it is collected and the transfer target gets 603).
@@ -222,7 +248,7 @@ class SipEngine:
     # ---------------------------------------------------------------- start / stop
     def _start(self) -> None:
         cfg = self.config
-        with _pj("libCreate"):
+        with _pj("libCreate"), _quiet_stdout():
             self._ep.libCreate()
         ep_cfg = pj.EpConfig()
         ep_cfg.uaConfig.threadCnt = 0

@@ -378,7 +378,8 @@ class Worker:
         leg = self.legs.get(call_id)
         if leg is None:
             return
-        if prm.finalNotify or prm.statusCode >= 200:
+        # The REFER's 202 Accepted is reported too (not final): only the last NOTIFY's sipfrag says how it went.
+        if prm.finalNotify:
             prm.cont = False
             self._send(p.CallState(call_id=call_id, state="transfer", reason=prm.reason, sip_code=prm.statusCode))
             if 200 <= prm.statusCode < 300 and not leg.ended:

@@ -1,9 +1,9 @@
 """A tiny pjsua2 UA for tests, in its own process (one pj.Endpoint per process).
 
 Driven by stdin lines, reports JSON lines on stdout:
-  call URI [Name=Value ...] | answer [code] | hangup | dtmf DIGITS | dtmfinfo DIGITS | hold | unhold | quit
+  call URI [Name=Value ...] | answer [code] | hangup | dtmf DIGITS | dtmfinfo DIGITS | hold | unhold | level | quit
 Events: ready{contact} incoming{call,remote,headers} state{call,state,code} media{call,status}
-        dtmf{call,digit,method} transfer{call,uri} error{msg}
+        dtmf{call,digit,method} transfer{call,uri} replaced{call,new,remote} level{rx,tx} error{msg}
 argv: --port N  --auto-answer  --user NAME
 """
 from __future__ import annotations
@@ -134,6 +134,10 @@ def command(line: str) -> bool:
         op = pj.CallOpParam(True)
         op.opt.flag = pj.PJSUA_CALL_UNHOLD
         cur().reinvite(op)
+    elif cmd == "level":
+        # pjmedia names levels from the bridge's side: the call port's tx level is what we received.
+        am = cur().getAudioMedia(-1)
+        out("level", rx=int(am.getTxLevel()), tx=int(am.getRxLevel()))
     elif cmd == "count":
         out("count", calls=len(calls))
     else:

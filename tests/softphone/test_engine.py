@@ -232,6 +232,11 @@ def _fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
 def test_fifty_calls_do_not_leak(engine: SipEngine, answering_peer: Peer) -> None:
     ev: list[EngineEvent] = []
     _wait_ready(engine, ev, answering_peer)
@@ -252,12 +257,13 @@ def test_fifty_calls_do_not_leak(engine: SipEngine, answering_peer: Peer) -> Non
     for _ in range(5):  # warm-up: pools, codec tables, logging caches
         one_call()
     gc.collect()
-    objs, fds = len(gc.get_objects()), _fds()
+    objs, fds, rss = len(gc.get_objects()), _fds(), _rss_kb()
     for _ in range(50):
         one_call()
     gc.collect()
-    grown_objs, grown_fds = len(gc.get_objects()) - objs, _fds() - fds
-    print(f"50 calls: python objects {grown_objs:+d}, fds {grown_fds:+d}")
+    grown_objs, grown_fds, grown_rss = len(gc.get_objects()) - objs, _fds() - fds, _rss_kb() - rss
+    print(f"50 calls: python objects {grown_objs:+d}, fds {grown_fds:+d}, RSS {grown_rss:+d} kB")
+    assert grown_rss < 4096  # pools may grow a little; a per-call leak of pjsip pools would not
     assert grown_fds <= 0
     assert grown_objs < 25  # one object kept per call would already show as 50
     assert not [o for o in gc.get_objects() if type(o).__name__ == "_Call"]
@@ -299,3 +305,12 @@ def test_reject_ringing_call_with_busy(engine: SipEngine, peer: Peer) -> None:
     engine.hangup(inc.call_id, 486)
     pump(engine, ev, lambda: peer.find("state", state="disconnected", code=486), what="486 at caller")
     pump(engine, ev, lambda: not engine.call_ids(), what="released")
+
+
+def test_engine_start_and_close_print_nothing(capfd: pytest.CaptureFixture[str],
+                                              make_engine: Callable[..., SipEngine]) -> None:
+    engine = make_engine()
+    engine.poll(10)
+    engine.close()
+    out, err = capfd.readouterr()
+    assert out == "" and err == "", (out[:300], err[:300])

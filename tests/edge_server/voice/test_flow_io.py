@@ -105,11 +105,15 @@ async def test_blind_transfer(gateway: tuple[VoiceGateway, Recorder], tmp_path: 
         assert await gw.wait_answered(call.call_id, 5)
         io = VoiceFlowIO(gw, call.call_id, "en", prompts=Prompts(tmp_path / "data"), recordings_dir=tmp_path,
                          transfer_uri=lambda number: f"sip:{number}@127.0.0.1:5999")
-        assert await io.transfer("4002") is True
-        assert await wait_exit(caller, 10) == 0  # REFER accepted, NOTIFY 200, then our BYE
+        done = await io.transfer("4002")
+        rc = await wait_exit(caller, 10)
+        await events.until(lambda: not gw.is_live(call.call_id), 5)  # our BYE's 200 reaches the worker
     trace = "".join(f.read_text(errors="replace") for f in tmp_path.glob("*messages.log"))
+    states = [s for s in events.states if s.call_id == call.call_id]
+    assert done is True, (states, trace[-3000:])
+    assert rc == 0, (states, trace[-3000:])  # REFER accepted, NOTIFY 200, then our BYE
     assert "Refer-To: <sip:4002@127.0.0.1:5999>" in trace or "Refer-To: sip:4002@127.0.0.1:5999" in trace
-    assert [s.state for s in events.states if s.call_id == call.call_id][-2:] == ["transfer", "disconnected"]
+    assert [s.state for s in states][-2:] == ["transfer", "disconnected"], states
 
 
 @needs_sipp
