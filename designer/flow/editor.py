@@ -142,6 +142,7 @@ class FlowEditor(QWidget):
             self.tabs.setTabText(1, self.tr("Outline"))
             self.view.setAccessibleName(self.tr("Flow canvas"))
             self.palette.retranslate()
+            self.scene.relabel()
         super().changeEvent(event)
 
     # --- actions and shortcuts -----------------------------------------------------------------

@@ -124,6 +124,12 @@ class FlowScene(QGraphicsScene):
             self._dirty(item)
             self.removeItem(item)
 
+    def relabel(self) -> None:
+        """The UI language changed: node captions follow it."""
+        self.chinese = ui_is_chinese()
+        for nid in list(self.nodes):
+            self._refresh_node(nid)
+
     def type_label(self, type_name: str) -> str:
         t = NODE_TYPES.get(type_name)
         if t is None:
