@@ -573,5 +573,12 @@ class VoiceGateway:
             fut.cancel()
         return isinstance(event, p.CallState) and event.state == "transfer" and 200 <= event.sip_code < 300
 
+    async def supervise(self, supervisor: str, a: str, b: str, mode: str = "monitor") -> None:
+        """monitor | whisper (to the agent ``b``) | barge | off; the supervisor's leg must be in a's worker.
+
+        Place it with ``call_agent(a, supervisor_contact)`` so all three legs share one conference bridge.
+        """
+        await self.request(self.worker_of(a), p.Supervise(req=0, supervisor=supervisor, a=a, b=b, mode=mode))
+
     async def ping(self, worker_id: str) -> dict[str, Any]:
         return await self.request(worker_id, p.Ping(req=0))

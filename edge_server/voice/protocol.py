@@ -118,6 +118,19 @@ class Transfer(Command, tag="transfer"):
     uri: str
 
 
+class Supervise(Command, tag="supervise"):
+    """A supervisor leg joins the bridged pair ``a`` (customer) / ``b`` (agent).
+
+    mode: monitor (hears both) | whisper (hears both, only the agent hears them) | barge (everyone hears
+    everyone) | off (leaves). All three legs must live in this worker.
+    """
+
+    supervisor: str
+    a: str
+    b: str
+    mode: str = "monitor"
+
+
 class Ping(Command, tag="ping"):
     pass
 
@@ -196,7 +209,7 @@ class CallQuality(_Frame, tag="call_quality"):
 
 
 Frame = (Answer | Hangup | Play | StopPlay | Collect | Record | StopRecord | CallAgent | Bridge | Unbridge | Hold
-         | Unhold | Transfer | Ping | Shutdown | Reply | ErrorReply | Ready | CallIncoming | CallState
+         | Unhold | Transfer | Supervise | Ping | Shutdown | Reply | ErrorReply | Ready | CallIncoming | CallState
          | DtmfReceived | PlaybackDone | RecordingDone | CallQuality)
 
 WorkerEvent = Ready | CallIncoming | CallState | DtmfReceived | PlaybackDone | RecordingDone | CallQuality

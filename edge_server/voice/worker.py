@@ -86,6 +86,7 @@ class Leg:
     collector: DigitCollector | None = None
     recording: _Recording | None = None
     partner: str = ""  # bridged call id
+    supervising: tuple[str, str, str] | None = None  # (a, b, mode) when this leg is a supervisor
     bridge_recording: _Recording | None = None
 
 
@@ -160,7 +161,8 @@ class Worker:
             p.Answer: self._answer, p.Hangup: self._hangup, p.Play: self._play, p.StopPlay: self._stop_play,
             p.Collect: self._collect, p.Record: self._record, p.StopRecord: self._stop_record,
             p.CallAgent: self._call_agent, p.Bridge: self._bridge, p.Unbridge: self._unbridge, p.Hold: self._hold,
-            p.Unhold: self._unhold, p.Transfer: self._transfer, p.Ping: self._ping, p.Shutdown: self._shutdown,
+            p.Unhold: self._unhold, p.Transfer: self._transfer, p.Supervise: self._supervise, p.Ping: self._ping,
+            p.Shutdown: self._shutdown,
         }
 
     # ------------------------------------------------------------------------------------------- lifecycle
@@ -677,6 +679,48 @@ class Worker:
     def _transfer(self, cmd: p.Transfer) -> dict[str, Any]:
         leg = self._leg(cmd.call_id)
         leg.call.xfer(cmd.uri, pj.CallOpParam())
+        return {}
+
+    # Which conference-bridge links each supervision mode makes (src -> dst; "s" = the supervisor).
+    _SUPERVISE_LINKS = {
+        "monitor": (("a", "s"), ("b", "s")),
+        "whisper": (("a", "s"), ("b", "s"), ("s", "b")),
+        "barge": (("a", "s"), ("b", "s"), ("s", "a"), ("s", "b")),
+        "off": (),
+    }
+
+    def _supervise_links(self, sup: Leg, a_id: str, b_id: str, mode: str, connect: bool) -> None:
+        legs = {"s": sup, "a": self.legs.get(a_id), "b": self.legs.get(b_id)}
+        for src_key, dst_key in self._SUPERVISE_LINKS[mode]:
+            src, dst = legs[src_key], legs[dst_key]
+            if src is None or dst is None or src.media is None or dst.media is None:
+                continue  # a leg already gone: its ports left the bridge with it
+            try:
+                if connect:
+                    src.media.startTransmit(dst.media)
+                else:
+                    src.media.stopTransmit(dst.media)
+            except pj.Error:
+                if connect:
+                    raise
+                # disconnecting a port that is already gone is fine
+
+    def _supervise(self, cmd: p.Supervise) -> dict[str, Any]:
+        if cmd.mode not in self._SUPERVISE_LINKS:
+            raise WorkerError(ErrorCode.INVALID_ARGUMENT, f"unknown supervision mode {cmd.mode!r}")
+        sup = self._leg(cmd.supervisor, media=True)
+        if cmd.mode != "off":
+            a = self._leg(cmd.a, media=True)
+            self._leg(cmd.b, media=True)
+            if a.partner != cmd.b:
+                raise WorkerError(ErrorCode.CONFLICT, f"{cmd.a} and {cmd.b} are not bridged")
+        if sup.supervising is not None:  # switching modes: drop the old links first
+            self._supervise_links(sup, *sup.supervising, connect=False)
+            sup.supervising = None
+        if cmd.mode != "off":
+            self._stop_player(sup, "stopped")
+            self._supervise_links(sup, cmd.a, cmd.b, cmd.mode, connect=True)
+            sup.supervising = (cmd.a, cmd.b, cmd.mode)
         return {}
 
     def _ping(self, cmd: p.Ping) -> dict[str, Any]:

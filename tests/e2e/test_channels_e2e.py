@@ -38,7 +38,7 @@ from channels_e2e_helpers import (  # noqa: E402
     channel_tables,
     write_edge_toml,
 )
-from conftest import write_desktop_config  # noqa: E402
+from e2e_support import write_desktop_config  # noqa: E402
 from desktop.client_config import load_client_config  # noqa: E402
 from desktop.interactions_hub import InteractionsHub  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402

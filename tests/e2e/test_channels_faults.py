@@ -35,7 +35,7 @@ from channels_e2e_helpers import (
     free_port,
     write_edge_toml,
 )
-from conftest import ROOT, make_client
+from e2e_support import ROOT, make_client
 from edge_server.contract import interactions as ci
 from edge_server.contract import messages as m
 from tests.edge_server.interactions.interactions_helpers import Agent
@@ -301,7 +301,7 @@ async def test_relay_killed_under_load_nothing_lost_or_doubled_order_holds(tmp_p
     relay_dir = tmp_path / "relay"
     async with Platforms() as p:
         # The relay: its own key pair, the edge's public key approved, the same [[channels.*]] tables.
-        from conftest import run_main
+        from e2e_support import run_main
 
         relay_key = run_main("relay", "--data-dir", str(relay_dir), "init", env=env).strip()
         run_main("relay", "--data-dir", str(relay_dir), "approve", str(site / "keys" / "server.key"),

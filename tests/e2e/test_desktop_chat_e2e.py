@@ -22,7 +22,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import asyncio  # noqa: E402
-import importlib.util  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
@@ -62,23 +61,7 @@ PASSWORD = "switchboard"  # every demo user's (resources/demo/site.toml)
 T = TypeVar("T")
 
 
-def _e2e_conftest() -> Any:
-    """tests/e2e/conftest.py as loaded by pytest: ``import conftest`` would find whichever
-    test folder's conftest came first on sys.path (tests/desktop has one too)."""
-    path = str(Path(__file__).with_name("conftest.py"))
-    for module in list(sys.modules.values()):
-        if getattr(module, "__file__", None) == path:
-            return module
-    spec = importlib.util.spec_from_file_location("e2e_conftest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_conftest = _e2e_conftest()
-EdgeProcess = _conftest.EdgeProcess
-write_desktop_config = _conftest.write_desktop_config
+from e2e_support import EdgeProcess, write_desktop_config  # noqa: E402 - tests/e2e helpers
 
 # The returning customer, known from earlier contacts on other channels.
 CUSTOMER_ID = "c0ffee00000000000000000000wangxm"

@@ -53,7 +53,7 @@ DESIGNS = ROOT / "resources" / "demo" / "designs"
 def site(site: Path) -> Path:
     """The demo site plus the demo's flow (bound to the widget) and billing form (bound to billing.zh),
     imported with the CLI IT uses."""
-    from conftest import run_main
+    from e2e_support import run_main
 
     out = run_main("admin", "--data-dir", str(site), "import-design", str(DESIGNS / "webchat_flow.json"),
                    str(DESIGNS / "billing_form.json"), "--bind", "webchat:default=demo-webchat-flow",

@@ -9,7 +9,7 @@ import pytest
 from edge_server.contract import messages as m
 from edge_server.contract.errors import ErrorCode, SwitchboardError
 
-from conftest import EdgeProcess, client_keys, make_client, server_key  # type: ignore[import-not-found]
+from e2e_support import EdgeProcess, client_keys, make_client, server_key  # type: ignore[import-not-found]
 
 pytestmark = [pytest.mark.e2e]
 
@@ -172,7 +172,7 @@ def test_admin_cli_goes_through_a_running_edge(edge: EdgeProcess, tmp_path) -> N
     import subprocess
     import sys
 
-    from conftest import ROOT, write_desktop_config  # type: ignore[import-not-found]
+    from e2e_support import ROOT, write_desktop_config  # type: ignore[import-not-found]
 
     cfg = write_desktop_config(edge, "sup1")
     env = dict(os.environ, SB_PASSWORD="switchboard", SB_NEW_PASSWORD="a-new-password")

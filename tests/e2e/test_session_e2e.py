@@ -15,7 +15,7 @@ from edge_server.contract import messages as m
 from edge_server.contract import wire
 from edge_server.contract.errors import ErrorCode, SwitchboardError
 
-from conftest import EdgeProcess, client_keys, make_client, server_key  # type: ignore[import-not-found]
+from e2e_support import EdgeProcess, client_keys, make_client, server_key  # type: ignore[import-not-found]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, EdgeProcess, make_client  # type: ignore[import-not-found]
+from e2e_support import ROOT, EdgeProcess, make_client  # type: ignore[import-not-found]
 
 from edge_server.app import READY_MARKER
 from edge_server.cli.keys import init_server_keys, issue_client

@@ -29,8 +29,8 @@ async def test_ivr_menu_digit_then_voicemail(gateway: tuple[VoiceGateway, Record
         return False  # nobody available: the flow goes to voicemail
 
     with sipp(tmp_path, gw.config.sip_base_port, scenario="uac_ivr.xml", name="caller") as caller:
-        t0 = time.perf_counter()
         call = await asyncio.wait_for(events.incoming.get(), 10)
+        t0 = time.perf_counter()
         await gw.answer(call.call_id)
         assert await gw.wait_answered(call.call_id, 5)
         answer_ms = (time.perf_counter() - t0) * 1000
@@ -54,7 +54,7 @@ async def test_ivr_menu_digit_then_voicemail(gateway: tuple[VoiceGateway, Record
         await gw.hangup(call.call_id)
         assert await wait_exit(caller, 10) == 0  # SIPp got our BYE as its scenario expects
     assert [d.digit for d in events.dtmf] == ["1"]
-    print(f"\nIVR: incoming INVITE -> answered {answer_ms:.1f} ms; voicemail RMS {level:.0f}")
+    print(f"\nIVR: Answer command -> answered (ACK in) {answer_ms:.1f} ms; voicemail RMS {level:.0f}")
 
 
 @needs_sipp

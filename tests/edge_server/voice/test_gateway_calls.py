@@ -206,3 +206,51 @@ async def test_hung_worker_is_killed_by_the_heartbeat_and_restarted() -> None:
         assert (await gw.ping(wid))["calls"] == 0
     finally:
         await gw.stop()
+
+
+def test_workers_for_capacity() -> None:
+    from edge_server.voice.gateway import GatewayConfig
+    assert GatewayConfig.for_capacity(24).workers == 1
+    assert GatewayConfig.for_capacity(50).workers == 3
+    assert GatewayConfig.for_capacity(50, legs_per_worker=10, sip_base_port=6000).workers == 5
+    assert GatewayConfig.for_capacity(0).workers == 1
+
+
+@needs_sipp
+@pytest.mark.asyncio
+async def test_supervisor_monitors_a_bridged_call(gateway: tuple[VoiceGateway, Recorder], tmp_path: Path) -> None:
+    gw, events = gateway
+    with sipp(tmp_path, 0, "-sn", "uas", "-rtp_echo", name="agent") as agent, \
+            sipp(tmp_path, 0, "-sn", "uas", "-rtp_echo", name="supervisor") as supervisor, \
+            sipp(tmp_path, gw.config.sip_base_port, scenario="uac_talk.xml", name="caller"):
+        call = await asyncio.wait_for(events.incoming.get(), 10)
+        await gw.answer(call.call_id)
+        assert await gw.wait_answered(call.call_id, 5)
+        legs = []
+        for peer in (agent, supervisor):
+            port = int(peer.args[peer.args.index("-p") + 1])
+            leg = await gw.call_agent(call.call_id, f"sip:x@127.0.0.1:{port}", timeout_s=5)
+            assert await gw.wait_answered(leg, 5)
+            legs.append(leg)
+        leg, sup = legs
+        with pytest.raises(SwitchboardError) as e:
+            await gw.supervise(sup, call.call_id, leg, "monitor")
+        assert e.value.code == ErrorCode.CONFLICT  # not bridged yet
+        await gw.bridge(call.call_id, leg)
+        with pytest.raises(SwitchboardError) as e:
+            await gw.supervise(sup, call.call_id, leg, "shout")
+        assert e.value.code == ErrorCode.INVALID_ARGUMENT
+        # The supervisor's phone echoes what it hears: recording its leg shows what monitoring delivers.
+        heard = tmp_path / "supervisor.wav"
+        await gw.supervise(sup, call.call_id, leg, "monitor")
+        await gw.start_record(sup, str(heard))
+        await asyncio.sleep(2.0)
+        await gw.supervise(sup, call.call_id, leg, "whisper")
+        await gw.supervise(sup, call.call_id, leg, "barge")
+        await gw.supervise(sup, call.call_id, leg, "off")
+        await gw.stop_record(sup)
+        await events.until(lambda: any(r.path == str(heard) for r in events.recordings), 5)
+        assert rms(heard) > 100
+        for c in (sup, leg, call.call_id):
+            await gw.hangup(c)
+        await events.until(lambda: not any(gw.is_live(c) for c in (sup, leg, call.call_id)), 5)
