@@ -21,7 +21,7 @@ from edge_server.relay.feed import EdgeFeed
 from edge_server.relay.hooks import WebhookHost
 from edge_server.relay.link import RelayLink
 from edge_server.relay.log import RelayLog
-from edge_server.relay.loopback import LoopbackHandler, MemoryInbox, push_body, sign
+from edge_server.relay.loopback import LoopbackHandler, MemoryInbox, push_body, push_until_ok
 from edge_server.relay.paths import RelayPaths
 
 
@@ -71,16 +71,7 @@ async def outage_drill(root: Path, *, outage_s: float, reconnect_cap_s: float = 
         while not stop.is_set():
             mid = f"{sender}-{i}"
             body = push_body(mid, sender, f"message {i}")
-            while True:  # as WeChat does: no 200 -> the same push again
-                try:
-                    async with http.post(url, data=body, headers={"x-signature": sign(body)},
-                                         timeout=aiohttp.ClientTimeout(total=5)) as r:
-                        await r.read()
-                        if r.status == 200:
-                            break
-                except (aiohttp.ClientError, TimeoutError):
-                    pass
-                await asyncio.sleep(0.05)
+            await push_until_ok(http, url, body)  # as WeChat does: no 200 -> the same push again
             acked[sender].append(mid)
             i += 1
             await asyncio.sleep(push_interval_s)

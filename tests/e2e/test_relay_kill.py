@@ -21,7 +21,7 @@ from edge_server.bus.backoff import Backoff
 from edge_server.config import ChannelsSection
 from edge_server.relay.link import RelayLink
 from edge_server.relay.server import READY_MARKER
-from edge_server.relay.loopback import MemoryInbox, push_body, sign
+from edge_server.relay.loopback import MemoryInbox, push_body, push_until_ok
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,17 +92,7 @@ async def test_relay_killed_mid_stream_loses_and_duplicates_nothing(tmp_path: Pa
         for i in range(per_sender):
             mid = f"{who}-{i}"
             body = push_body(mid, who, f"message {i}")
-            while True:  # like WeChat: no 200 in time -> push the same message again
-                try:
-                    async with http.post(f"{relay.http}/hooks/loop/loop", data=body,
-                                         headers={"x-signature": sign(body)},
-                                         timeout=aiohttp.ClientTimeout(total=5)) as r:
-                        await r.read()
-                        if r.status == 200:
-                            break
-                except (aiohttp.ClientError, TimeoutError):
-                    pass
-                await asyncio.sleep(0.05)
+            await push_until_ok(http, f"{relay.http}/hooks/loop/loop", body)  # like WeChat: no 200 -> again
             acked[who].append(mid)
 
     try:
