@@ -1,12 +1,10 @@
 """The designer's life from start to quit: login (dialog or unattended, supervisors only), shutdown."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import signal
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from designer.design_client import DesignClient
 from designer.main_window import DesignerWindow
@@ -18,6 +16,14 @@ from desktop.client_config import ClientConfig
 from desktop.i18n import Translations, ensure_cjk_font, resolve_language
 from desktop.paths import fonts_dir
 from desktop.login_dialog import LoginDialog
+from desktop.run_loop import (  # noqa: F401 - the exit codes are re-exported for the app
+    EXIT_BUG,
+    EXIT_LOGIN_FAILED,
+    EXIT_OK,
+    EXIT_SESSION_ENDED,
+    EXIT_USAGE,
+    RunLoop,
+)
 from desktop.settings import Settings
 from desktop.texts import describe_error
 from edge_server.contract.errors import ErrorCode
@@ -25,15 +31,10 @@ from edge_server.contract.messages import Role
 
 log = logging.getLogger("sb.designer")
 
-EXIT_OK = 0
-EXIT_BUG = 1
-EXIT_USAGE = 2
-EXIT_LOGIN_FAILED = 3
-EXIT_SESSION_ENDED = 4
 EXIT_FORBIDDEN = 5  # unattended login as an agent
 
 
-class DesignerController(QObject):
+class DesignerController(RunLoop, QObject):
     """Login dialog, session and window; :meth:`run` is the app's life."""
 
     def __init__(self, *, session: EdgeSession, settings: Settings, translations: Translations,
@@ -47,8 +48,7 @@ class DesignerController(QObject):
         self._config = config
         self._opts = opts
         self._dialog: LoginDialog | None = None
-        self._quit = asyncio.Event()
-        self._exit_code = EXIT_OK
+        self._init_run_loop()
         self._quitting = False
         self._unattended = bool(opts.password_env)
         window.quit_requested.connect(lambda: self.request_quit(EXIT_OK))
@@ -61,44 +61,11 @@ class DesignerController(QObject):
     def login_dialog(self) -> LoginDialog | None:
         return self._dialog
 
-    def request_quit(self, code: int = EXIT_OK) -> None:
-        if not self._quit.is_set():
-            log.info("quit requested (exit code %d)", code)
-            self._exit_code = code
-            self._quit.set()
+    def _current_language(self) -> str:
+        return self._translations.language
 
-    async def run(self) -> int:
-        loop = asyncio.get_running_loop()
-        handled: list[signal.Signals] = []
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, self.request_quit)
-                handled.append(sig)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # not the main thread (tests) or Windows: File > Quit still works
-        quit_timer: QTimer | None = None
-        if self._opts.quit_after_s is not None:
-            quit_timer = QTimer(self)
-            quit_timer.setSingleShot(True)
-            quit_timer.timeout.connect(lambda: self.request_quit(EXIT_OK))
-            quit_timer.start(int(self._opts.quit_after_s * 1000))
-        self._window.set_language_checked(self._translations.language)
-        self._window.show()
-        try:
-            if self._unattended:
-                code = await self._login_unattended()
-                if code != EXIT_OK:
-                    self.request_quit(code)
-            else:
-                self.show_login_dialog()
-            await self._quit.wait()
-        finally:
-            if quit_timer is not None:
-                quit_timer.stop()
-            await self._shutdown()
-            for sig in handled:
-                loop.remove_signal_handler(sig)
-        return self._exit_code
+    def _open_login_dialog(self) -> None:
+        self.show_login_dialog()
 
     # --- login --------------------------------------------------------------------------------------
 

@@ -1,19 +1,25 @@
 """The desktop's life from start to quit: login (dialog or unattended), relogin, shutdown."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import signal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from desktop import settings as S
 from desktop import tasks
 from desktop.client_config import ClientConfig
 from desktop.i18n import Translations, ensure_cjk_font, resolve_language
 from desktop.login_dialog import LoginDialog
+from desktop.run_loop import (  # noqa: F401 - the exit codes are re-exported for the app
+    EXIT_BUG,
+    EXIT_LOGIN_FAILED,
+    EXIT_OK,
+    EXIT_SESSION_ENDED,
+    EXIT_USAGE,
+    RunLoop,
+)
 from desktop.main_window import MainWindow
 from desktop.options import DesktopOptions
 from desktop.paths import fonts_dir
@@ -27,14 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sb.ui")
 
-EXIT_OK = 0
-EXIT_BUG = 1
-EXIT_USAGE = 2  # bad options or config: nothing to do but fix them
-EXIT_LOGIN_FAILED = 3  # unattended login refused or edge unreachable
-EXIT_SESSION_ENDED = 4  # unattended session kicked or lost
 
 
-class DesktopController(QObject):
+class DesktopController(RunLoop, QObject):
     """Runs the interplay of login dialog, session and main window; :meth:`run` is the app's life."""
 
     def __init__(
@@ -56,8 +57,7 @@ class DesktopController(QObject):
         self._config = config
         self._opts = opts
         self._dialog: LoginDialog | None = None
-        self._quit = asyncio.Event()
-        self._exit_code = EXIT_OK
+        self._init_run_loop()
         self._quitting = False
         self._unattended = bool(opts.password_env)
 
@@ -67,45 +67,11 @@ class DesktopController(QObject):
         session.kicked.connect(self._on_kicked)
         session.session_lost.connect(self._on_session_lost)
 
-    def request_quit(self, code: int = EXIT_OK) -> None:
-        if not self._quit.is_set():
-            log.info("quit requested (exit code %d)", code)
-            self._exit_code = code
-            self._quit.set()
+    def _current_language(self) -> str:
+        return self._settings.get(S.LANGUAGE)
 
-    async def run(self) -> int:
-        """Show the desktop, log in, and wait for quit; then shut down in reverse."""
-        loop = asyncio.get_running_loop()
-        handled: list[signal.Signals] = []
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, self.request_quit)
-                handled.append(sig)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # Windows, or not the main thread: Quit from the UI still works
-        quit_timer: QTimer | None = None
-        if self._opts.quit_after_s is not None:
-            quit_timer = QTimer(self)
-            quit_timer.setSingleShot(True)
-            quit_timer.timeout.connect(lambda: self.request_quit(EXIT_OK))
-            quit_timer.start(int(self._opts.quit_after_s * 1000))
-        self._window.set_language_checked(self._settings.get(S.LANGUAGE))
-        self._window.show()
-        try:
-            if self._unattended:
-                code = await self._login_unattended()
-                if code != EXIT_OK:
-                    self.request_quit(code)
-            else:
-                self._show_login_dialog()
-            await self._quit.wait()
-        finally:
-            if quit_timer is not None:
-                quit_timer.stop()
-            await self._shutdown()
-            for sig in handled:
-                loop.remove_signal_handler(sig)
-        return self._exit_code
+    def _open_login_dialog(self) -> None:
+        self._show_login_dialog()
 
     # --- login ---------------------------------------------------------------------------
 
